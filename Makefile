@@ -1,0 +1,34 @@
+# Each user-facing target sets up .venv itself, so a fresh clone needs nothing else.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: test demo bench lab docs docs-build clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest -q
+
+demo: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m minigrad.demo
+
+bench: $(STAMP)
+	$(PY) bench/run_all.py
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab lessons/
+
+docs: $(STAMP)
+	$(VENV)/bin/mkdocs serve
+
+docs-build: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict
+
+clean:
+	rm -rf $(VENV) site out .pytest_cache .hypothesis
