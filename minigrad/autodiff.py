@@ -1,0 +1,77 @@
+"""Reverse-mode differentiation that turns a graph into more graph.
+
+``gradients(loss, variables)`` walks the graph from ``loss`` back to the
+variables, once, in reverse topological order. At each node it holds ``g``,
+the gradient of ``loss`` with respect to that node (the sum of what every
+consumer sent back), and asks the node's op for the gradient of each input
+(:meth:`minigrad.graph.Op.vjp`). The chain rule in one line::
+
+    d loss / d input  +=  vjp(node, d loss / d node, i)
+
+Because every ``vjp`` is written with ops, the result is a graph: it can be
+evaluated, drawn, or differentiated again (a Hessian-vector product is the
+gradient of ``sum(gradient * v)``).
+
+Two things happen here for every op, so that no op has to do them itself:
+
+* only inputs on a path to one of the ``variables`` are visited, and only
+  floating-point ones (integers and booleans have no gradient);
+* a gradient arriving at an input of an op that broadcasts is summed back
+  down to that input's shape (``sum_like``; nothing when the shapes match).
+"""
+
+from .graph import Node, as_node, topological_order
+from .ops import sum_like
+
+
+def gradients(loss, variables):
+    """Symbolic gradients of the scalar ``loss`` with respect to each of ``variables``.
+
+    Returns a list with one node per variable, or ``None`` for a variable that
+    ``loss`` does not depend on (through a differentiable path).
+
+    >>> from minigrad import backend as K
+    >>> w = K.variable([1., 2.])
+    >>> (g,) = K.gradients(K.sum(K.square(w)), [w])
+    >>> K.eval(g)
+    array([2., 4.], dtype=float32)
+    """
+    if not isinstance(loss, Node):
+        raise TypeError(f"gradients: loss must be a tensor, got {loss!r}")
+    single = isinstance(variables, Node)
+    variables = [variables] if single else list(variables)
+    for variable in variables:
+        if not isinstance(variable, Node):
+            raise TypeError(f"gradients: cannot differentiate with respect to {variable!r}")
+    if loss.shape != ():
+        raise ValueError(f"gradients: loss must be a scalar (shape ()), but {loss.name!r} has "
+                         f"shape {loss.shape}; reduce it first, e.g. with K.mean or K.sum")
+
+    order = topological_order([loss])
+    relevant = _depends_on(order, variables)
+    grads = {loss: as_node(1.0, like=loss)} if loss in relevant else {}
+    for node in reversed(order):
+        g = grads.get(node)
+        if g is None or node.op is None:
+            continue
+        for i, source in enumerate(node.inputs):
+            if source not in relevant:
+                continue
+            contribution = node.op.vjp(node, g, i)
+            if contribution is None:
+                continue
+            if node.op.broadcasts:
+                contribution = sum_like(contribution, source)
+            grads[source] = grads[source] + contribution if source in grads else contribution
+    return [grads.get(variable) for variable in variables]
+
+
+def _depends_on(order, variables):
+    """The nodes of ``order`` (a topological order) through which a gradient
+    can reach one of ``variables``: floating-point nodes with such a variable
+    among their ancestors, the variables included."""
+    relevant = {variable for variable in variables if variable.dtype.kind == "f"}
+    for node in order:
+        if node.dtype.kind == "f" and any(source in relevant for source in node.inputs):
+            relevant.add(node)
+    return relevant

@@ -1,0 +1,332 @@
+"""The executor: ``K.function(inputs, outputs, updates)`` compiles a graph once
+into a plain Python function of NumPy calls, then runs it on each call.
+
+Compiling does the graph work a single time:
+
+1. **order** -- every node the outputs and updates need, inputs first
+   (:func:`minigrad.graph.topological_order`); nothing else is ever computed;
+2. **liveness** -- after its last use an intermediate array is released,
+   so big temporaries do not pile up;
+3. **code** -- one line per op, ``tanh_7 = np.tanh(add_6)``, compiled by
+   Python itself. ``f.source`` shows the program: it is the graph, written
+   out as the NumPy code you would have typed by hand.
+
+A call then follows Theano's rule, which Keras 2 documents: every output and
+every update's new value is computed from the variables as they were
+*before* the call; only then are all updates assigned, together. So within
+one call ``optimizer.iterations`` reads the pre-step count, and an
+optimizer's ``m`` and ``p`` updates never see each other's new values.
+
+If anything fails -- a bad feed, an op that cannot run, an update of the
+wrong shape -- no variable changes, and the error names the node.
+
+``f.trace(feeds)`` runs the same call step by step instead, recording each
+node's value (see :mod:`minigrad.trace`); the compiled path records nothing,
+so tracing costs nothing when it is off.
+"""
+
+import keyword
+import linecache
+import re
+
+import numpy as np
+
+from .graph import Constant, Node, Placeholder, Update, Variable, format_shape, topological_order
+from .trace import Trace, TraceStep, TraceUpdate
+
+
+class EvaluationError(ValueError):
+    """An op failed while a compiled function ran; ``.node`` is the culprit."""
+
+    def __init__(self, message, node):
+        super().__init__(message)
+        self.node = node
+
+
+class Function:
+    """A compiled graph; call it with a list of arrays, one per input.
+
+    Attributes for the curious: ``order`` (the nodes in evaluation order),
+    ``source`` (the generated Python), ``inputs``, ``outputs``, ``updates``.
+    """
+
+    def __init__(self, inputs, outputs, updates=None, name=None):
+        self.name = name or "function"
+        self.inputs = _as_list(inputs, "inputs")
+        self.outputs = _as_list(outputs, "outputs")
+        self.updates = _as_updates(updates)
+        for placeholder in self.inputs:
+            if not isinstance(placeholder, Placeholder):
+                raise TypeError(f"function: inputs must be placeholders, got {placeholder!r}")
+        for output in self.outputs:
+            if not isinstance(output, Node):
+                raise TypeError(f"function: outputs must be tensors, got {output!r}")
+
+        self.order = topological_order(self.outputs + [update.value for update in self.updates])
+        fed = set(self.inputs)
+        self._unfed = [node for node in self.order if isinstance(node, Placeholder) and node not in fed]
+        self._variables = [node for node in self.order if isinstance(node, Variable)]
+        # Leaf outputs would hand out the variable's (or the caller's) own array.
+        self._copy_output = [output.op is None for output in self.outputs]
+        self._copy_update = [isinstance(update.value, Placeholder) for update in self.updates]
+        self.source, self._run = _compile(self)
+
+    # ----------------------------------------------------------------- calling
+    def __call__(self, feeds=()):
+        arrays = self._check_feeds(feeds)
+        old = [variable.value for variable in self._variables]
+        try:
+            outputs, new_values = self._run(arrays, old)
+        except Exception:
+            # Replay step by step to name the failing node (raises EvaluationError).
+            self._evaluate(arrays, old)
+            raise
+        self._commit(new_values)
+        return self._deliver(outputs)
+
+    def trace(self, feeds=()):
+        """Run one call exactly as ``f(feeds)`` does (updates are applied), and
+        return a :class:`~minigrad.trace.Trace` of every node's value."""
+        arrays = self._check_feeds(feeds)
+        old = [variable.value for variable in self._variables]
+        values = self._evaluate(arrays, old)
+        outputs = [values[node] for node in self.outputs]
+        new_values = [values[update.value] for update in self.updates]
+        before = [update.variable.value for update in self.updates]
+        self._commit(new_values)
+        steps = [TraceStep(index, node, values[node]) for index, node in enumerate(self.order)]
+        changes = [TraceUpdate(update.variable, previous, update.variable.value)
+                   for update, previous in zip(self.updates, before)]
+        return Trace(self, self._deliver(outputs), steps, changes)
+
+    # ------------------------------------------------------------------ steps
+    def _check_feeds(self, feeds):
+        """The fed arrays, converted to each placeholder's dtype and checked
+        against its static shape; ``ValueError`` naming the placeholder if not."""
+        if self._unfed:
+            names = ", ".join(repr(node.name) for node in self._unfed)
+            raise ValueError(f"{self.name}: placeholder {names} is needed but is not among the "
+                             f"function's inputs {[node.name for node in self.inputs]}")
+        if not isinstance(feeds, (list, tuple)):
+            raise TypeError(f"{self.name}: call it with a list of arrays, one per input "
+                            f"{[node.name for node in self.inputs]}; got {type(feeds).__name__}")
+        if len(feeds) != len(self.inputs):
+            raise ValueError(f"{self.name}: expected {len(self.inputs)} arrays for inputs "
+                             f"{[node.name for node in self.inputs]}, got {len(feeds)}")
+        return [_check_feed(placeholder, value) for placeholder, value in zip(self.inputs, feeds)]
+
+    def _evaluate(self, arrays, variable_values):
+        """Every node's value, computed one node at a time (the slow, visible path)."""
+        values = dict(zip(self.inputs, arrays))
+        values.update(zip(self._variables, variable_values))
+        for node in self.order:
+            if isinstance(node, Constant):
+                values[node] = node.value
+            elif node.op is not None:
+                args = [values[source] for source in node.inputs]
+                try:
+                    values[node] = node.op.kernel()(*args)
+                except Exception as error:
+                    raise _explain(node, args, error) from error
+        return values
+
+    def _commit(self, new_values):
+        """Check every update, then assign them all (all or nothing)."""
+        arrays = []
+        for update, value, copy in zip(self.updates, new_values, self._copy_update):
+            variable = update.variable
+            array = np.asarray(value, dtype=variable.dtype)
+            if array.shape != variable.value.shape:
+                raise ValueError(f"{self.name}: the update of variable {variable.name!r} computed a "
+                                 f"value of shape {array.shape}, but the variable has shape "
+                                 f"{variable.value.shape}; no variable was changed")
+            if copy or not array.flags.owndata:
+                array = array.copy()
+            array.flags.writeable = False
+            arrays.append(array)
+        for update, array in zip(self.updates, arrays):
+            update.variable.value = array
+
+    def _deliver(self, outputs):
+        delivered = []
+        for value, copy in zip(outputs, self._copy_output):
+            array = np.asarray(value)
+            delivered.append(array.copy() if copy or not array.flags.writeable else array)
+        return delivered
+
+    def __repr__(self):
+        return (f"<Function {self.name!r}: {len(self.inputs)} inputs, {len(self.outputs)} outputs, "
+                f"{len(self.updates)} updates, {sum(node.op is not None for node in self.order)} ops>")
+
+
+def function(inputs, outputs, updates=None, name=None, **kwargs):
+    """Compile a graph into a callable, as Keras 2's ``K.function``.
+
+    ``f = K.function(inputs, outputs, updates)``; ``f(list_of_arrays)`` feeds
+    the placeholders ``inputs`` in order and returns a list of NumPy arrays,
+    one per output. ``updates`` is a list of ``K.update(...)`` results (or
+    ``(variable, new_value)`` pairs), applied together after the outputs are
+    computed, all from the values before the call.
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(None,))
+    >>> total = K.variable(0.)
+    >>> f = K.function([x], [K.sum(x)], updates=[K.update_add(total, K.sum(x))])
+    >>> f([[1., 2.]])
+    [array(3., dtype=float32)]
+    >>> f([[4.]]), K.get_value(total)
+    ([array(4., dtype=float32)], array(7., dtype=float32))
+    """
+    if kwargs:
+        raise TypeError(f"function: unexpected argument(s) {sorted(kwargs)}")
+    return Function(inputs, outputs, updates, name)
+
+
+# --------------------------------------------------------------------------
+# Checking what comes in
+
+def _as_list(values, what):
+    if isinstance(values, tuple):
+        values = list(values)
+    if not isinstance(values, list):
+        raise TypeError(f"function: `{what}` must be a list or tuple, got {type(values).__name__}")
+    return values
+
+
+def _as_updates(updates):
+    """Normalise ``updates`` to a list of :class:`Update`; one per variable."""
+    normalized = []
+    for update in _as_list(updates or [], "updates"):
+        if not isinstance(update, Update):
+            if not (isinstance(update, (tuple, list)) and len(update) == 2):
+                raise TypeError(f"function: an update must be K.update(x, new_x) or a pair "
+                                f"(x, new_x), got {update!r}")
+            update = Update(*update)
+        normalized.append(update)
+    targets = set()
+    for update in normalized:
+        if update.variable in targets:
+            raise ValueError(f"function: variable {update.variable.name!r} is updated twice; "
+                             "one call can assign each variable only once")
+        targets.add(update.variable)
+    return normalized
+
+
+def _check_feed(placeholder, value):
+    try:
+        array = np.asarray(value)
+    except Exception as error:
+        raise TypeError(f"placeholder {placeholder.name!r}: cannot convert the fed value "
+                        f"to an array ({error})") from None
+    if array.dtype != placeholder.dtype:
+        if not np.can_cast(array.dtype, placeholder.dtype, "same_kind"):
+            raise TypeError(f"placeholder {placeholder.name!r} has dtype {placeholder.dtype.name}; "
+                            f"a {array.dtype.name} array cannot be fed to it without losing values")
+        array = array.astype(placeholder.dtype)
+    shape = placeholder.shape
+    if array.ndim != len(shape) or any(dim is not None and dim != size
+                                       for dim, size in zip(shape, array.shape)):
+        raise ValueError(f"placeholder {placeholder.name!r} has shape {format_shape(shape)}; "
+                         f"it was fed an array of shape {array.shape}")
+    return array
+
+
+def _explain(node, args, error):
+    """An :class:`EvaluationError` that names ``node`` and its run-time inputs."""
+    inputs = ", ".join(f"{source.name}: {np.shape(arg)} {np.asarray(arg).dtype}"
+                       for source, arg in zip(node.inputs, args))
+    return EvaluationError(f"{node.op.name} failed while computing {node!r} from [{inputs}]: "
+                           f"{type(error).__name__}: {error}", node)
+
+
+# --------------------------------------------------------------------------
+# Code generation
+
+def _compile(function):
+    """Write the graph as a Python function of NumPy calls and compile it.
+
+    Returns ``(source, run)``; ``run(feeds, variable_values)`` returns
+    ``(outputs, new_values)``.
+    """
+    names = _Identifiers()
+    namespace = {"np": np}
+    ident = {}
+    for node in function.order:
+        if node.op is None:
+            ident[node] = names.new(node.name)
+    for node in function.inputs:
+        ident.setdefault(node, names.new(node.name))
+    for node in function.order:
+        if isinstance(node, Constant):
+            namespace[ident[node]] = node.value
+
+    program = [node for node in function.order if node.op is not None]
+    kept = set(function.outputs) | {update.value for update in function.updates}
+    last_use = {}
+    for step, node in enumerate(program):
+        for source in node.inputs:
+            last_use[source] = step
+
+    fn_name = names.new(function.name)
+    lines = [f"def {fn_name}(feeds, variables):"]
+    if function.inputs:
+        lines.append(f"    {_tuple(ident[node] for node in function.inputs)} = feeds")
+    if function._variables:
+        lines.append(f"    {_tuple(ident[node] for node in function._variables)} = variables")
+    kernels = {}
+    for step, node in enumerate(program):
+        ident[node] = names.new(node.name)
+        kernel = node.op.kernel()
+        if id(kernel) not in kernels:
+            kernels[id(kernel)] = _kernel_name(kernel, node.op, names, namespace)
+        args = ", ".join(ident[source] for source in node.inputs)
+        line = f"    {ident[node]} = {kernels[id(kernel)]}({args})"
+        if not kernels[id(kernel)].startswith("np."):
+            line += f"  # {node.op!r}"
+        lines.append(line)
+        dead = [source for source in dict.fromkeys(node.inputs)
+                if source.op is not None and last_use[source] == step and source not in kept]
+        if dead:
+            lines.append(f"    del {', '.join(ident[source] for source in dead)}")
+    outputs = _tuple(ident[node] for node in function.outputs)
+    new_values = _tuple(ident[update.value] for update in function.updates)
+    lines.append(f"    return {outputs}, {new_values}")
+    source = "\n".join(lines) + "\n"
+
+    filename = f"<minigrad {fn_name}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)
+    return source, namespace[fn_name]
+
+
+def _tuple(items):
+    items = list(items)
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def _kernel_name(kernel, op, names, namespace):
+    """``np.tanh`` for a NumPy function, else a fresh name bound in the namespace."""
+    public = getattr(kernel, "__name__", None)
+    if public and getattr(np, public, None) is kernel:
+        return f"np.{public}"
+    name = names.new(op.name + "_op")
+    namespace[name] = kernel
+    return name
+
+
+class _Identifiers:
+    """Unique, valid Python identifiers made from node names."""
+
+    def __init__(self):
+        self.taken = {"np", "feeds", "variables"}
+
+    def new(self, name):
+        base = re.sub(r"\W", "_", str(name)) or "node"
+        if base[0].isdigit() or keyword.iskeyword(base):
+            base = "_" + base
+        candidate, suffix = base, 1
+        while candidate in self.taken:
+            suffix += 1
+            candidate = f"{base}_{suffix}"
+        self.taken.add(candidate)
+        return candidate

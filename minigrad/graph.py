@@ -1,0 +1,378 @@
+"""The computation graph: nodes, operations, and the order to visit them in.
+
+A graph is made of :class:`Node` objects. A node is either a *leaf*
+
+* :class:`Variable` -- holds a NumPy array that updates may change,
+* :class:`Placeholder` -- a value fed in when a function is called,
+* :class:`Constant` -- a fixed array,
+
+or the result of applying an :class:`Op` to input nodes. Building a node runs
+nothing: it only works out the node's static ``shape`` (a tuple in which
+``None`` marks a dimension known only at run time) and ``dtype``, so that
+mistakes are reported where they are made, naming the shapes involved.
+
+Every op defines three things side by side (see ``minigrad/ops``):
+
+``infer(*inputs) -> (shape, dtype)``
+    the shape rule, run when the node is built;
+``forward(*arrays) -> array``
+    the NumPy computation, run by the executor;
+``vjp(node, g, i) -> Node``
+    the vector-Jacobian product: given ``g``, the gradient of a scalar loss
+    with respect to ``node``, the gradient with respect to input ``i``,
+    written as *graph expressions* so that gradients can be differentiated
+    again. ``None`` means "no gradient flows to that input".
+
+Graph walks are iterative (:func:`topological_order`), never recursive, so a
+chain of a hundred thousand nodes is no harder than a chain of three.
+"""
+
+import itertools
+
+import numpy as np
+
+from . import config
+
+_uids = itertools.count()
+
+
+# --------------------------------------------------------------------------
+# Static shapes
+
+def format_shape(shape):
+    """``(None, 3)`` -> ``'(None, 3)'``; a readable static shape."""
+    return str(tuple(shape))
+
+
+def is_fully_known(shape):
+    """True when no dimension of ``shape`` is ``None``."""
+    return all(dim is not None for dim in shape)
+
+
+def same_shape(a, b):
+    """True when static shapes ``a`` and ``b`` may be equal at run time:
+    the same rank, and equal wherever both dimensions are known."""
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
+
+
+def broadcast_shapes(*shapes, op="broadcast"):
+    """NumPy's broadcasting rule on static shapes that may contain ``None``.
+
+    Dimensions are matched from the right; a 1 stretches to the other size;
+    ``None`` (unknown until run time) is assumed compatible, and the result is
+    known wherever one side is known and not 1.
+
+    >>> broadcast_shapes((None, 3), (3,))
+    (None, 3)
+    >>> broadcast_shapes((2, 3), (4, 3))
+    Traceback (most recent call last):
+    ...
+    ValueError: broadcast: shapes (2, 3) and (4, 3) cannot be broadcast together (dimension -2: 2 vs 4)
+    """
+    result = []
+    ndim = max(len(shape) for shape in shapes)
+    for axis in range(-1, -ndim - 1, -1):
+        dims = [shape[axis] for shape in shapes if len(shape) >= -axis]
+        known = {dim for dim in dims if dim is not None and dim != 1}
+        if len(known) > 1:
+            sizes = " vs ".join(str(dim) for dim in dims)
+            listed = " and ".join(format_shape(shape) for shape in shapes)
+            raise ValueError(f"{op}: shapes {listed} cannot be broadcast together "
+                             f"(dimension {axis}: {sizes})")
+        if known:
+            result.append(known.pop())
+        elif None in dims:
+            result.append(None)
+        else:
+            result.append(1)
+    return tuple(reversed(result))
+
+
+def normalize_axes(axis, ndim, op):
+    """``axis`` (None, an int or a list/tuple, negatives allowed) as a sorted
+    tuple of non-negative axes; ``ValueError`` naming ``op`` when out of range."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    normalized = []
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ValueError(f"{op}: axis {a} is out of range for a tensor of rank {ndim}")
+        normalized.append(int(a) % ndim)
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"{op}: repeated axis in {axis!r}")
+    return tuple(sorted(normalized))
+
+
+# --------------------------------------------------------------------------
+# Operations
+
+class Op:
+    """An operation: a shape rule, a NumPy forward and a gradient, side by side.
+
+    Subclasses set ``name`` and define :meth:`infer`, :meth:`forward` and
+    :meth:`vjp`. Parameters of an op (an axis, a dtype) are attributes listed
+    in ``__slots__``; they appear in the op's ``repr``. Calling an op on
+    inputs builds a node: ``Tanh()(x)``.
+    """
+
+    __slots__ = ()
+    name = "op"
+    #: True for ops that broadcast their inputs against each other; the
+    #: gradient flowing to such an input is summed back to its shape.
+    broadcasts = False
+
+    def __call__(self, *inputs, name=None):
+        nodes = as_nodes(inputs)
+        shape, dtype = self.infer(*nodes)
+        return Node(self, nodes, shape, dtype, name)
+
+    def infer(self, *inputs):
+        """Return ``(shape, dtype)`` of the output for these input nodes."""
+        raise NotImplementedError
+
+    def forward(self, *arrays):
+        """Compute the output array from the input arrays."""
+        raise NotImplementedError
+
+    def vjp(self, node, g, i):
+        """The gradient flowing to ``node.inputs[i]``, as a node (or ``None``)."""
+        return None
+
+    def kernel(self):
+        """The callable the executor runs; a bare ufunc where one suffices,
+        since that skips a Python-level call."""
+        return self.forward
+
+    def params(self):
+        """The op's parameters, as a dict (for ``repr`` and drawings)."""
+        return {slot: getattr(self, slot) for slot in self.__slots__}
+
+    def __repr__(self):
+        params = ", ".join(f"{key}={value!r}" for key, value in self.params().items())
+        return f"{self.name}({params})" if params else self.name
+
+
+# --------------------------------------------------------------------------
+# Nodes
+
+class Node:
+    """A tensor in the graph: the output of ``op`` applied to ``inputs``.
+
+    Attributes: ``op`` (``None`` for leaves), ``inputs`` (a tuple of nodes),
+    ``shape`` (static, ``None`` for unknown dimensions), ``dtype`` (a NumPy
+    dtype) and ``name``. Arithmetic operators build new nodes, with NumPy
+    broadcasting and Python numbers or arrays on either side.
+    """
+
+    __slots__ = ("op", "inputs", "shape", "dtype", "name", "uid")
+    # Makes NumPy defer to Node's reflected operators: ``array * node`` is a node.
+    __array_ufunc__ = None
+
+    def __init__(self, op, inputs, shape, dtype, name=None):
+        self.op = op
+        self.inputs = tuple(inputs)
+        self.shape = tuple(None if dim is None else int(dim) for dim in shape)
+        self.dtype = np.dtype(dtype)
+        self.uid = next(_uids)
+        self.name = name if name is not None else f"{self.kind()}_{self.uid}"
+
+    def kind(self):
+        """The short word used in default names and drawings."""
+        return self.op.name if self.op is not None else type(self).__name__.lower()
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __repr__(self):
+        kind = "Tensor" if self.op is not None else type(self).__name__
+        source = ""
+        if self.op is not None:
+            args = ", ".join(node.name for node in self.inputs)
+            source = f" = {self.op!r}({args})"
+        return (f"<{kind} '{self.name}'{source} shape={format_shape(self.shape)} "
+                f"dtype={self.dtype.name}>")
+
+    # Symbolic tensors have no truth value or length: say so, rather than
+    # letting Python pick a surprising default.
+    def __bool__(self):
+        raise TypeError(f"{self.name!r} is symbolic and has no truth value until it is "
+                        "evaluated; use K.switch for a data-dependent choice")
+
+    def __iter__(self):
+        raise TypeError(f"{self.name!r} is symbolic and cannot be iterated; "
+                        "index it or use K.gather")
+
+    # Arithmetic: each operator is the backend function of the same meaning.
+    def __add__(self, other): return ops.add(self, other)
+    def __radd__(self, other): return ops.add(other, self)
+    def __sub__(self, other): return ops.subtract(self, other)
+    def __rsub__(self, other): return ops.subtract(other, self)
+    def __mul__(self, other): return ops.multiply(self, other)
+    def __rmul__(self, other): return ops.multiply(other, self)
+    def __truediv__(self, other): return ops.divide(self, other)
+    def __rtruediv__(self, other): return ops.divide(other, self)
+    def __pow__(self, other): return ops.pow(self, other)
+    def __rpow__(self, other): return ops.pow(other, self)
+    def __matmul__(self, other): return ops.dot(self, other)
+    def __rmatmul__(self, other): return ops.dot(other, self)
+    def __neg__(self): return ops.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return ops.abs(self)
+    def __lt__(self, other): return ops.less(self, other)
+    def __le__(self, other): return ops.less_equal(self, other)
+    def __gt__(self, other): return ops.greater(self, other)
+    def __ge__(self, other): return ops.greater_equal(self, other)
+    # ``==`` stays identity, as in TensorFlow 1: nodes are dictionary keys.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+
+class Variable(Node):
+    """A leaf holding a NumPy array that updates replace; see ``K.variable``.
+
+    ``constraint`` is an optional callable that optimizers apply to the new
+    value of the variable (a graph expression in, a graph expression out).
+    """
+
+    __slots__ = ("value", "constraint")
+
+    def __init__(self, value, dtype=None, name=None, constraint=None):
+        if constraint is not None and not callable(constraint):
+            raise TypeError(f"variable: constraint must be callable, got {constraint!r}")
+        value = np.array(value, dtype=config.as_dtype(dtype), copy=True)
+        # Values are replaced, never written in place: an array once handed
+        # out (to a trace, say) keeps its numbers.
+        value.flags.writeable = False
+        super().__init__(None, (), value.shape, value.dtype, name)
+        self.value = value
+        self.constraint = constraint
+
+
+class Placeholder(Node):
+    """A leaf whose value is fed when a compiled function is called."""
+
+    __slots__ = ()
+
+    def __init__(self, shape, dtype=None, name=None):
+        super().__init__(None, (), shape, config.as_dtype(dtype), name)
+
+
+class Constant(Node):
+    """A leaf holding a fixed array."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value, dtype=None, name=None):
+        value = np.array(value, dtype=dtype, copy=True)
+        value.flags.writeable = False
+        super().__init__(None, (), value.shape, value.dtype, name)
+        self.value = value
+
+
+def as_node(value, like=None):
+    """``value`` if it is a node, else a :class:`Constant` holding it.
+
+    A Python number or array takes the dtype of ``like`` (the tensor it is
+    combined with) where that loses nothing, as in TensorFlow: ``x * 2`` and
+    ``x * 0.5`` keep a float32 ``x`` float32. Floats combined with an integer
+    tensor, or with nothing, become ``floatx()``.
+    """
+    if isinstance(value, Node):
+        return value
+    if isinstance(value, Update):
+        raise TypeError(f"an update ({value!r}) is not a tensor; pass it in `updates=`")
+    try:
+        array = np.asarray(value)
+    except Exception as error:
+        raise TypeError(f"cannot turn {value!r} into a tensor") from error
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"cannot turn {value!r} (dtype {array.dtype}) into a tensor")
+    if like is not None and _fits(array.dtype, like.dtype):
+        dtype = like.dtype
+    elif array.dtype.kind == "f":
+        dtype = config.floatx()
+    else:
+        dtype = array.dtype
+    return Constant(array, dtype=dtype)
+
+
+def _fits(value_dtype, tensor_dtype):
+    """Whether a literal of ``value_dtype`` may take ``tensor_dtype``: any
+    number joins a float tensor, integers an integer one, booleans a boolean one."""
+    value_kind, tensor_kind = value_dtype.kind, tensor_dtype.kind
+    if tensor_kind == "f":
+        return True
+    if tensor_kind in "iu":
+        return value_kind in "biu"
+    return value_kind == tensor_kind
+
+
+def as_nodes(values):
+    """Turn a tuple of op inputs into nodes, numbers taking their partners' dtype."""
+    like = next((value for value in values if isinstance(value, Node)), None)
+    return tuple(as_node(value, like) for value in values)
+
+
+# --------------------------------------------------------------------------
+# Updates (what optimizers return and K.function applies)
+
+class Update:
+    """``variable <- value``, applied by a compiled function after each call.
+
+    Unpacks like the pair ``(variable, value)``, which ``K.function`` also accepts.
+    """
+
+    __slots__ = ("variable", "value", "kind")
+
+    def __init__(self, variable, value, kind="update"):
+        if not isinstance(variable, Variable):
+            raise TypeError(f"{kind}: the target must be a variable, got {variable!r}")
+        value = as_node(value, like=variable)
+        if value.dtype != variable.dtype:
+            raise TypeError(f"{kind}: cannot assign a {value.dtype.name} value to "
+                            f"{variable.dtype.name} variable {variable.name!r}; use K.cast")
+        if not same_shape(value.shape, variable.shape):
+            raise ValueError(f"{kind}: cannot assign a value of shape {format_shape(value.shape)} "
+                             f"to variable {variable.name!r} of shape {format_shape(variable.shape)}")
+        self.variable = variable
+        self.value = value
+        self.kind = kind
+
+    def __iter__(self):
+        return iter((self.variable, self.value))
+
+    def __repr__(self):
+        return f"<Update {self.variable.name} <- {self.value.name}>"
+
+
+# --------------------------------------------------------------------------
+# Walking the graph
+
+def topological_order(roots):
+    """Every node that ``roots`` depend on, each listed after all its inputs.
+
+    A depth-first walk with an explicit stack (no recursion, so any depth
+    works); each node appears once, in the order an evaluator may compute it.
+    """
+    order, seen = [], set()
+    for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(root.inputs))]
+        while stack:
+            node, pending = stack[-1]
+            for child in pending:
+                if child not in seen:
+                    seen.add(child)
+                    stack.append((child, iter(child.inputs)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+from . import ops  # noqa: E402  (the operators above need the op functions)

@@ -1,0 +1,242 @@
+"""Making leaves (placeholders, variables, constants), reading and writing
+variable values, static shape queries, and updates -- Keras 2's names."""
+
+import numpy as np
+
+from . import config
+from .graph import Constant, Node, Placeholder, Update, Variable, as_node, format_shape, is_fully_known
+
+
+# --------------------------------------------------------------------------
+# Leaves
+
+def placeholder(shape=None, ndim=None, dtype=None, name=None):
+    """A graph input, fed when a compiled function is called.
+
+    ``None`` in ``shape`` marks a dimension known only at call time (a batch
+    size, say); ``ndim`` alone makes every dimension free.
+
+    >>> from minigrad import backend as K
+    >>> K.placeholder(shape=(None, 3), name='x')
+    <Placeholder 'x' shape=(None, 3) dtype=float32>
+    """
+    if shape is None:
+        if ndim is None:
+            raise ValueError("placeholder: give `shape` (a tuple, None for free dimensions) "
+                             "or `ndim`; minigrad needs the rank of every tensor")
+        shape = (None,) * int(ndim)
+    elif ndim is not None and len(shape) != ndim:
+        raise ValueError(f"placeholder: shape {tuple(shape)} does not have ndim={ndim}")
+    return Placeholder(_check_shape(shape, "placeholder"), dtype, name)
+
+
+def variable(value, dtype=None, name=None, constraint=None):
+    """A tensor holding a NumPy array that updates can change.
+
+    ``dtype`` defaults to ``floatx()``; ``constraint`` is a callable that
+    optimizers apply to each new value (e.g. ``lambda w: K.clip(w, -1, 1)``).
+
+    >>> from minigrad import backend as K
+    >>> w = K.variable([[1., 2.]], name='w')
+    >>> w
+    <Variable 'w' shape=(1, 2) dtype=float32>
+    >>> K.get_value(w)
+    array([[1., 2.]], dtype=float32)
+    """
+    if isinstance(value, Node):
+        raise TypeError("variable: the initial value must be an array or a number, not a "
+                        "tensor; use K.eval(tensor) to compute it first")
+    return Variable(value, dtype, name, constraint)
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    """A constant tensor; with ``shape``, ``value`` (a number) fills that shape.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.constant(2., shape=(2,)))
+    array([2., 2.], dtype=float32)
+    """
+    array = np.asarray(value, dtype=config.as_dtype(dtype))
+    if shape is not None:
+        shape = _check_shape(shape, "constant")
+        if array.size != 1 and array.shape != shape:
+            raise ValueError(f"constant: a value of shape {array.shape} cannot fill shape {shape}")
+        array = np.full(shape, array.reshape(-1)[0] if array.size == 1 else array, dtype=array.dtype)
+    return Constant(array, name=name)
+
+
+def zeros(shape, dtype=None, name=None):
+    """A new variable of zeros.
+
+    >>> from minigrad import backend as K
+    >>> K.get_value(K.zeros((2,)))
+    array([0., 0.], dtype=float32)
+    """
+    return Variable(np.zeros(_check_shape(shape, "zeros"), dtype=config.as_dtype(dtype)), name=name)
+
+
+def ones(shape, dtype=None, name=None):
+    """A new variable of ones.
+
+    >>> from minigrad import backend as K
+    >>> K.get_value(K.ones((2,)))
+    array([1., 1.], dtype=float32)
+    """
+    return Variable(np.ones(_check_shape(shape, "ones"), dtype=config.as_dtype(dtype)), name=name)
+
+
+def zeros_like(x, dtype=None, name=None):
+    """A new variable of zeros with the shape (and by default dtype) of ``x``.
+
+    >>> from minigrad import backend as K
+    >>> K.get_value(K.zeros_like(K.variable([[1., 2.]])))
+    array([[0., 0.]], dtype=float32)
+    """
+    return zeros(_known_shape(x, "zeros_like"), dtype or x.dtype, name)
+
+
+def ones_like(x, dtype=None, name=None):
+    """A new variable of ones with the shape (and by default dtype) of ``x``.
+
+    >>> from minigrad import backend as K
+    >>> K.get_value(K.ones_like(K.variable([[1., 2.]])))
+    array([[1., 1.]], dtype=float32)
+    """
+    return ones(_known_shape(x, "ones_like"), dtype or x.dtype, name)
+
+
+def _check_shape(shape, what):
+    try:
+        return tuple(None if dim is None else int(dim) for dim in shape)
+    except TypeError:
+        raise TypeError(f"{what}: shape must be a tuple of ints (or None), got {shape!r}") from None
+
+
+def _known_shape(x, what):
+    x = as_node(x)
+    if not is_fully_known(x.shape):
+        raise ValueError(f"{what}: {x.name!r} has shape {format_shape(x.shape)}; a variable needs "
+                         "every dimension known")
+    return x.shape
+
+
+# --------------------------------------------------------------------------
+# Static information
+
+def int_shape(x):
+    """The static shape of ``x`` as a tuple of ints, ``None`` where unknown.
+
+    >>> from minigrad import backend as K
+    >>> K.int_shape(K.placeholder(shape=(None, 3)))
+    (None, 3)
+    """
+    if isinstance(x, np.ndarray):
+        return x.shape
+    return as_node(x).shape
+
+
+def ndim(x):
+    """The rank of ``x``.
+
+    >>> from minigrad import backend as K
+    >>> K.ndim(K.placeholder(shape=(None, 3)))
+    2
+    """
+    return len(int_shape(x))
+
+
+def dtype(x):
+    """The dtype of ``x`` as a string.
+
+    >>> from minigrad import backend as K
+    >>> K.dtype(K.variable(1.))
+    'float32'
+    """
+    return as_node(x).dtype.name
+
+
+def is_tensor(x):
+    """True for a minigrad tensor (any node of the graph)."""
+    return isinstance(x, Node)
+
+
+# --------------------------------------------------------------------------
+# Values
+
+def get_value(x):
+    """A copy of the value of variable ``x`` (or of any tensor that needs no feed).
+
+    >>> from minigrad import backend as K
+    >>> K.get_value(K.variable([1., 2.]))
+    array([1., 2.], dtype=float32)
+    """
+    if isinstance(x, Variable):
+        return x.value.copy()
+    return eval(x)
+
+
+def batch_get_value(xs):
+    """``[get_value(x) for x in xs]``."""
+    return [get_value(x) for x in xs]
+
+
+def set_value(x, value):
+    """Give variable ``x`` a new value (converted to its dtype; same shape).
+
+    >>> from minigrad import backend as K
+    >>> lr = K.variable(0.01)
+    >>> K.set_value(lr, 0.1); K.get_value(lr)
+    array(0.1, dtype=float32)
+    """
+    batch_set_value([(x, value)])
+
+
+def batch_set_value(tuples):
+    """Set several variables at once; all are checked before any is changed."""
+    checked = []
+    for x, value in tuples:
+        if not isinstance(x, Variable):
+            raise TypeError(f"set_value: {x!r} is not a variable")
+        array = np.array(value, dtype=x.dtype, copy=True)
+        if array.shape != x.value.shape:
+            raise ValueError(f"set_value: variable {x.name!r} has shape {x.value.shape}; "
+                             f"got a value of shape {array.shape}")
+        array.flags.writeable = False
+        checked.append((x, array))
+    for x, array in checked:
+        x.value = array
+
+
+def eval(x):
+    """The value of a tensor that needs no placeholder.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.constant(2.) * 3)
+    array(6., dtype=float32)
+    """
+    from .executor import Function
+    return Function([], [as_node(x)], name="eval")([])[0]
+
+
+# --------------------------------------------------------------------------
+# Updates
+
+def update(x, new_x):
+    """The update ``x <- new_x``, for ``K.function(..., updates=[...])``.
+
+    >>> from minigrad import backend as K
+    >>> v = K.variable(1.)
+    >>> K.update(v, v * 2)
+    <Update variable_... <- multiply_...>
+    """
+    return Update(x, new_x, "update")
+
+
+def update_add(x, increment):
+    """The update ``x <- x + increment``."""
+    return Update(x, x + increment, "update_add")
+
+
+def update_sub(x, decrement):
+    """The update ``x <- x - decrement``."""
+    return Update(x, x - decrement, "update_sub")

@@ -1,0 +1,24 @@
+"""Shared fixtures: every test starts from Keras's default configuration."""
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+from minigrad import config  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def default_config():
+    """Restore floatx and epsilon after each test, whatever it changed."""
+    floatx, epsilon = config.floatx(), config.epsilon()
+    yield
+    config.set_floatx(floatx)
+    config.set_epsilon(epsilon)
+
+
+@pytest.fixture
+def float64():
+    """Build the test's graph in float64 (exactness and finite differences)."""
+    config.set_floatx("float64")
+    yield
