@@ -498,8 +498,8 @@ def log(x):
 def log1p(x):
     """``ln(1 + x)``, accurate near 0.
 
-    >>> from minigrad import backend as K
-    >>> K.eval(K.log1p(K.constant([0.])))
+    >>> from minigrad import backend as K, ops
+    >>> K.eval(ops.log1p(K.constant([0.])))
     array([0.], dtype=float32)
     """
     return Log1p()(x)
