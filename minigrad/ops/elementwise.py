@@ -11,7 +11,7 @@ the loss with respect to ``y`` (same shape as ``y``).
 import numpy as np
 
 from .. import config
-from ..graph import Op, broadcast_shapes, as_nodes
+from ..graph import Op, as_node, as_nodes, broadcast_shapes
 
 
 def result_dtype(ufunc, inputs, op):
@@ -52,9 +52,13 @@ class FloatElementwise(Elementwise):
     __slots__ = ()
 
     def __call__(self, *inputs, name=None):
-        nodes = tuple(node if node.dtype.kind == "f" else cast(node, config.floatx())
-                      for node in as_nodes(inputs))
-        return super().__call__(*nodes, name=name)
+        return super().__call__(*map(to_float, as_nodes(inputs)), name=name)
+
+
+def to_float(x):
+    """``x`` itself if it is a float tensor, else ``x`` cast to ``floatx()``."""
+    x = as_node(x)
+    return x if x.dtype.kind == "f" else cast(x, config.floatx())
 
 
 # --------------------------------------------------------------------------
@@ -452,7 +456,7 @@ def sqrt(x):
     >>> K.eval(K.sqrt(K.constant([4., 9.])))
     array([2., 3.], dtype=float32)
     """
-    return Sqrt()(clip(x, 0.0, np.inf))
+    return Sqrt()(clip(to_float(x), 0.0, np.inf))
 
 
 def abs(x):
@@ -654,10 +658,10 @@ def switch(condition, then_expression, else_expression):
     (condition,) = as_nodes((condition,))
     if condition.dtype != np.bool_:
         condition = cast(condition, "bool")
-    # Keras 2 lines up a lower-rank condition with the branches' leading axes.
-    branch_ndim = max(then_expression.ndim, else_expression.ndim)
-    if 0 < condition.ndim < branch_ndim:
+    # Keras 2 lines up a lower-rank condition with the leading axes of
+    # then_expression (a vector condition picks whole rows), unlike NumPy.
+    if 0 < condition.ndim < then_expression.ndim:
         from .shape import expand_dims
-        for _ in range(branch_ndim - condition.ndim):
-            condition = expand_dims(condition, -1)
+        trailing = range(condition.ndim, then_expression.ndim)
+        condition = expand_dims(condition, tuple(trailing))
     return Where()(condition, then_expression, else_expression)
