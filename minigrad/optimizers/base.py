@@ -1,0 +1,243 @@
+"""What every optimizer shares, written once: the base class :class:`Optimizer`.
+
+An optimizer here does not *run* anything. ``get_updates(loss, params)``
+builds graph: the gradients, the new value of every piece of state and of
+every parameter, returned as a list of ``K.update`` pairs that
+``K.function(..., updates=...)`` compiles and applies on each call. This is
+the Keras 2.2 design, and it is why the hyperparameters live in variables:
+``K.set_value(opt.lr, 0.1)`` changes the step of a function compiled long
+before.
+
+The shared mechanics, in the order a step meets them:
+
+* **gradients** (:meth:`Optimizer.get_gradients`): ``K.gradients``, then
+  Keras 2.2's clipping -- by norm against ONE global norm over all gradients,
+
+  .. math:: n = \\sqrt{\\textstyle\\sum_i \\lVert g_i \\rVert^2},\\qquad
+            g_i \\leftarrow g_i \\cdot c / n \\quad\\text{when } n \\ge c,
+
+  then by value, ``g <- clip(g, -c, c)``;
+* **time-based decay** (only when ``decay > 0`` at construction, as Keras):
+  :math:`\\eta_k = \\eta \\cdot 1 / (1 + \\text{decay} \\cdot k)` with ``k`` the
+  iteration count *before* the step;
+* **iterations**: an int64 variable, incremented by every step;
+* **constraints**: a parameter created with ``K.variable(..., constraint=f)``
+  gets ``f(new_p)`` instead of ``new_p``;
+* **state**: ``weights`` is ``[iterations] + slots`` (Keras's order:
+  ``ms + vs (+ vhats)``); ``get_weights``/``set_weights`` copy it out and in;
+* **configuration**: ``get_config``/``from_config`` with Keras 2's keys, and
+  argument checking with messages that name the argument and the value.
+
+A subclass creates its hyperparameters in ``__init__`` with
+:meth:`Optimizer._hyperparameter` (a variable) or :meth:`Optimizer._setting`
+(a plain Python value), and writes its update rule in ``get_updates``.
+"""
+
+import math
+import numbers
+
+import numpy as np
+
+from .. import backend as K
+from ..graph import Variable
+
+# Ranges for hyperparameter checks: (lowest, highest, highest included?).
+AT_LEAST_ZERO = (0.0, math.inf, False)  # [0, inf)
+FRACTION = (0.0, 1.0, False)  # [0, 1): betas and rho
+
+
+class Optimizer:
+    """The base of all optimizers: shared mechanics, no update rule.
+
+    Args:
+        lr: the learning rate (``learning_rate`` is accepted as an alias).
+        decay: time-based learning-rate decay; ``None`` for an optimizer
+            that has none (Nadam).
+        **kwargs: ``clipnorm`` (clip all gradients together so their global
+            norm is at most this) and ``clipvalue`` (clip each entry to
+            ``[-clipvalue, clipvalue]``). Anything else raises ``TypeError``.
+
+    Attributes:
+        iterations: int64 variable, the number of steps applied.
+        lr: the learning rate, a variable (``learning_rate`` is the same object).
+        weights: the state variables, ``[iterations] + slots``; set by
+            :meth:`get_updates`.
+        updates: the list returned by the last :meth:`get_updates`.
+    """
+
+    def __init__(self, lr, decay=None, **kwargs):
+        if "learning_rate" in kwargs:
+            lr = kwargs.pop("learning_rate")
+        clipnorm = kwargs.pop("clipnorm", None)
+        clipvalue = kwargs.pop("clipvalue", None)
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
+                            f"{', '.join(map(repr, sorted(kwargs)))}; accepted besides the "
+                            "hyperparameters: 'clipnorm', 'clipvalue', 'learning_rate'")
+        self._config_keys = []
+        self.iterations = K.variable(0, dtype="int64", name="iterations")
+        self.lr = self._hyperparameter("lr", lr, AT_LEAST_ZERO)
+        self.initial_decay = None
+        if decay is not None:
+            self.decay = self._hyperparameter("decay", decay, AT_LEAST_ZERO)
+            self.initial_decay = float(decay)
+        self._clip_keys = []
+        self.clipnorm = self._clip("clipnorm", clipnorm)
+        self.clipvalue = self._clip("clipvalue", clipvalue)
+        self.weights = []
+        self.updates = []
+
+    # ----------------------------------------------------------- arguments
+    @property
+    def learning_rate(self):
+        """Alias of ``lr`` (the same variable)."""
+        return self.lr
+
+    def _number(self, name, value, valid):
+        """``value`` as a float, checked against the range ``valid``."""
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{type(self).__name__}: `{name}` must be a number, got {value!r}")
+        value = float(value)
+        low, high, high_included = valid
+        if not (low <= value and (value <= high if high_included else value < high)):
+            bound = "]" if high_included else ")"
+            raise ValueError(f"{type(self).__name__}: `{name}` must be in [{low:g}, {high:g}{bound}, "
+                             f"got {name}={value!r}")
+        return value
+
+    def _hyperparameter(self, name, value, valid):
+        """A checked hyperparameter kept in a floatx variable (part of the config)."""
+        variable = K.variable(self._number(name, value, valid), name=name)
+        self._config_keys.append(name)
+        return variable
+
+    def _setting(self, name, value, valid=None):
+        """A checked hyperparameter kept as a Python float, or a bool when
+        ``valid`` is None (part of the config)."""
+        self._config_keys.append(name)
+        return bool(value) if valid is None else self._number(name, value, valid)
+
+    def _epsilon(self, epsilon):
+        """``epsilon``, where ``None`` means ``K.epsilon()`` now."""
+        return self._setting("epsilon", K.epsilon() if epsilon is None else epsilon, AT_LEAST_ZERO)
+
+    def _clip(self, name, value):
+        if value is None:
+            return None
+        self._clip_keys.append(name)
+        return self._number(name, value, AT_LEAST_ZERO)
+
+    # ------------------------------------------------------------ the step
+    def get_gradients(self, loss, params):
+        """The gradients of ``loss`` for ``params``, clipped as configured.
+
+        Raises:
+            ValueError: a parameter that ``loss`` does not depend on (its
+                gradient would be ``None``).
+        """
+        grads = K.gradients(loss, params)
+        missing = [p.name for p, g in zip(params, grads) if g is None]
+        if missing:
+            raise ValueError(f"{type(self).__name__}: the loss has no gradient with respect to "
+                             f"{', '.join(map(repr, missing))} (it does not depend on it, or only "
+                             "through ops without a gradient); leave it out of `params`")
+        if self.clipnorm is not None and self.clipnorm > 0:
+            c = self.clipnorm
+            norm = K.sqrt(sum([K.sum(K.square(g)) for g in grads]))
+            grads = [K.switch(K.greater_equal(norm, c), g * c / norm, g) for g in grads]
+        if self.clipvalue is not None and self.clipvalue > 0:
+            c = self.clipvalue
+            grads = [K.clip(g, -c, c) for g in grads]
+        return grads
+
+    def get_updates(self, loss, params):
+        """The list of updates of one step (iterations, state, parameters)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define get_updates")
+
+    def _start(self, loss, params):
+        """Check ``params``, return their gradients and begin ``self.updates``
+        with the iteration count, as every ``get_updates`` does first."""
+        params = list(params)
+        for p in params:
+            if not isinstance(p, Variable):
+                raise TypeError(f"{type(self).__name__}: params must be variables, got {p!r}")
+        grads = self.get_gradients(loss, params)
+        self.updates = [K.update_add(self.iterations, 1)]
+        return params, grads
+
+    def _decayed_lr(self):
+        """The learning rate of this step: Keras 2.2's time-based decay with
+        the pre-step iteration count, or ``lr`` itself when decay was 0."""
+        lr = self.lr
+        if self.initial_decay is not None and self.initial_decay > 0:
+            lr = lr * (1. / (1. + self.decay * K.cast(self.iterations, K.dtype(self.decay))))
+        return lr
+
+    def _time(self):
+        """``t = iterations + 1``, the number of this step, as a float."""
+        return K.cast(self.iterations, K.floatx()) + 1
+
+    @staticmethod
+    def _slots(params):
+        """One new zero variable per parameter, of its shape and dtype."""
+        return [K.zeros(K.int_shape(p), dtype=K.dtype(p)) for p in params]
+
+    def _update_param(self, p, new_p):
+        """Append ``p <- new_p`` to the updates, through ``p``'s constraint if any."""
+        if getattr(p, "constraint", None) is not None:
+            new_p = p.constraint(new_p)
+        self.updates.append(K.update(p, new_p))
+
+    # --------------------------------------------------------------- state
+    def get_weights(self):
+        """The optimizer's state (``weights``) as a list of NumPy arrays."""
+        return K.batch_get_value(self.weights)
+
+    def set_weights(self, weights):
+        """Restore the state from ``weights`` (as given by :meth:`get_weights`).
+
+        Everything is checked before anything changes.
+
+        Raises:
+            ValueError: no state yet (``get_updates`` not called), or a
+                wrong number of arrays, or an array of the wrong shape.
+        """
+        name = type(self).__name__
+        if not self.weights:
+            raise ValueError(f"{name}.set_weights: the optimizer has no state yet; call "
+                             "get_updates(loss, params) first")
+        weights = list(weights)
+        if len(weights) != len(self.weights):
+            raise ValueError(f"{name}.set_weights: expected {len(self.weights)} arrays "
+                             f"(iterations and the slots), got {len(weights)}")
+        for i, (variable, value) in enumerate(zip(self.weights, weights)):
+            if np.shape(value) != variable.value.shape:
+                raise ValueError(f"{name}.set_weights: array {i} ({variable.name!r}) must have "
+                                 f"shape {variable.value.shape}, got {np.shape(value)}")
+        K.batch_set_value(list(zip(self.weights, weights)))
+
+    # ------------------------------------------------------- configuration
+    def get_config(self):
+        """The hyperparameters as a dict of plain Python numbers and bools
+        (Keras 2 keys; ``clipnorm``/``clipvalue`` only when given)."""
+        config = {key: _plain(getattr(self, key)) for key in self._config_keys}
+        config.update({key: getattr(self, key) for key in self._clip_keys})
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """A new optimizer with the hyperparameters of ``config``."""
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+def _plain(value):
+    """A Python number or bool for a config: a variable gives the shortest
+    decimal that reads back as its value (0.001, not 0.0010000000474974513
+    for float32)."""
+    if isinstance(value, Variable):
+        return float(str(value.value[()]))
+    return value

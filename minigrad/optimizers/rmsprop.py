@@ -1,0 +1,61 @@
+r"""RMSprop: divide the step by a running root-mean-square of the gradient.
+
+The update rule (Keras 2.2's)::
+
+    a <- rho * a + (1 - rho) * g**2             (running mean of squared gradients)
+    p <- p - lr * g / (sqrt(a) + epsilon)
+
+In math: :math:`a_t = \rho a_{t-1} + (1-\rho) g_t^2`,
+:math:`p_t = p_{t-1} - \eta\, g_t / (\sqrt{a_t} + \epsilon)`.
+
+Compared with SGD, one slot per parameter and one line: each entry of the
+gradient is scaled by the inverse of its own recent magnitude, so steep and
+flat directions move at similar speeds.
+
+Paper: Tieleman & Hinton 2012, "Lecture 6.5 -- rmsprop", COURSERA: Neural
+Networks for Machine Learning (never published otherwise). The lecture has
+no epsilon; Keras adds it *outside* the square root, as above, while
+TensorFlow's own ``RMSPropOptimizer`` adds it inside (``sqrt(a + epsilon)``).
+The accumulator starts at 0.
+"""
+
+from .. import backend as K
+from .base import AT_LEAST_ZERO, FRACTION, Optimizer
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Tieleman & Hinton 2012), as Keras 2.2 computes it.
+
+    Args:
+        lr: learning rate, >= 0.
+        rho: decay of the running mean of squared gradients, in [0, 1).
+        epsilon: fuzz factor, >= 0; ``None`` means ``K.epsilon()``.
+        decay: time-based learning-rate decay, >= 0.
+        **kwargs: ``clipnorm``, ``clipvalue``, ``learning_rate`` (alias of ``lr``).
+
+    >>> from minigrad import backend as K
+    >>> from minigrad.optimizers import RMSprop
+    >>> w = K.variable([1.0, -2.0])
+    >>> opt = RMSprop(lr=0.01, rho=0.0, epsilon=0.0)
+    >>> step = K.function([], [], updates=opt.get_updates(K.sum(K.square(w)), [w]))
+    >>> _ = step([]); K.get_value(w)            # rho=0: a step of lr * sign(g)
+    array([ 0.99, -1.99], dtype=float32)
+    """
+
+    def __init__(self, lr=0.001, rho=0.9, epsilon=None, decay=0., **kwargs):
+        super().__init__(lr, decay, **kwargs)
+        self.rho = self._hyperparameter("rho", rho, FRACTION)
+        self.epsilon = self._epsilon(epsilon)
+
+    def get_updates(self, loss, params):
+        params, grads = self._start(loss, params)
+        lr = self._decayed_lr()
+        accumulators = self._slots(params)
+        self.weights = [self.iterations] + accumulators
+
+        for p, g, a in zip(params, grads, accumulators):
+            new_a = self.rho * a + (1. - self.rho) * K.square(g)
+            self.updates.append(K.update(a, new_a))
+            new_p = p - lr * g / (K.sqrt(new_a) + self.epsilon)
+            self._update_param(p, new_p)
+        return self.updates
