@@ -1,0 +1,280 @@
+"""Build-time helpers for the documentation site (an MkDocs hook).
+
+Everything here makes the site follow the code, so that no page can go
+stale and nothing generated is committed:
+
+* **Lessons** -- the notebooks live in ``lessons/`` (outside ``docs/``, where
+  learners open them with ``make lab``). Each ``lessons/*.ipynb`` is added to
+  the site as if it were ``docs/lessons/<name>.ipynb`` and appended to the
+  "Lessons" section of the navigation; mkdocs-jupyter renders it. A new
+  notebook needs no change here or in ``mkdocs.yml``.
+* **Figures and generated code** -- ``docs/hooks/concepts_example.py`` is run
+  once per build; the graph it builds is drawn by ``minigrad.viz.draw_graph``
+  into ``figures/*.png`` (in memory, never written into ``docs/``) and the
+  code the executor generated for it (``f.source``) is pasted into the
+  Concepts page.
+* **Listings read from the package** -- markers in the Markdown are replaced
+  with lists computed from the installed package:
+
+  ``<!-- minigrad:backend-rest -->``
+      a ``::: minigrad.backend.<name>`` block for every public backend
+      function not already documented higher up on the page, so a new ``K``
+      function appears in the API reference without anyone editing it;
+  ``<!-- minigrad:optimizers-api -->``
+      the optimizer classes and registry functions;
+  ``<!-- minigrad:unsupported -->``
+      the Keras 2 backend names that minigrad refuses (``NotImplementedError``);
+  ``<!-- minigrad:keras-table -->``
+      the status of every Keras 2.2 backend name in the compatibility table;
+  ``<!-- minigrad:source -->`` and ``<!-- minigrad:lessons -->``
+      see above.
+* **Docstring roles** -- a few docstrings use reST roles (:class:`Node`);
+  the rendered ``:class:`` prefix is dropped so they read as plain code.
+"""
+
+import contextlib
+import importlib
+import inspect
+import io
+import json
+import logging
+import re
+import runpy
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+log = logging.getLogger("mkdocs.hooks.minigrad")
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = ROOT / "lessons"
+EXAMPLE = Path(__file__).with_name("concepts_example.py")
+KERAS_NAMES = Path(__file__).with_name("keras_backend_names.json")
+
+# Filled once per build by on_config.
+_state = {}
+
+
+# --------------------------------------------------------------------------
+# Lessons
+
+def lesson_notebooks():
+    """``lessons/*.ipynb`` in file-name order (the numbering is the course order)."""
+    return sorted(LESSONS.glob("*.ipynb"))
+
+
+def notebook_title(path):
+    """The first Markdown heading of a notebook, else its file name."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return path.stem
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            for line in "".join(cell.get("source", "")).splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return path.stem
+
+
+def on_config(config):
+    _state.clear()
+    _state["lessons"] = [(f"lessons/{path.name}", notebook_title(path), path)
+                         for path in lesson_notebooks()]
+    for item in config.nav or []:
+        if isinstance(item, dict) and "Lessons" in item:
+            item["Lessons"] = list(item["Lessons"]) + [{title: uri} for uri, title, _ in _state["lessons"]]
+    if LESSONS.is_dir():
+        config.watch.append(str(LESSONS))
+    config.watch.append(str(ROOT / "minigrad"))
+    return config
+
+
+@event_priority(50)  # before mkdocs-jupyter's on_files, which turns .ipynb files into pages
+def on_files(files, config):
+    for uri, _, path in _state["lessons"]:
+        files.append(File.generated(config, uri, abs_src_path=str(path)))
+    for uri, png in concept_figures().items():
+        files.append(File.generated(config, uri, content=png))
+    return files
+
+
+# --------------------------------------------------------------------------
+# The Concepts example: figures drawn by minigrad, generated code
+
+def run_example():
+    """Run ``concepts_example.py`` once per build; its globals, or None if it failed."""
+    if "example" not in _state:
+        import matplotlib
+        matplotlib.use("Agg")
+        with contextlib.redirect_stdout(io.StringIO()):
+            _state["example"] = runpy.run_path(str(EXAMPLE))
+    return _state["example"]
+
+
+def concept_figures():
+    """``{'figures/<name>.png': bytes}`` drawn with ``minigrad.viz.draw_graph``."""
+    try:
+        viz = importlib.import_module("minigrad.viz")
+        draw_graph = viz.draw_graph
+    except (ImportError, AttributeError):
+        log.info("minigrad.viz.draw_graph is not available yet: the Concepts page shows no figure")
+        _state["figures"] = {}
+        return {}
+    example = run_example()
+    figures = {
+        "figures/forward-graph.png": draw_graph(example["loss"]),
+        "figures/training-step.png": draw_graph([example["loss"]] + example["updates"],
+                                                trace=example["trace"]),
+    }
+    pngs = {}
+    for uri, figure in figures.items():
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        pngs[uri] = buffer.getvalue()
+        import matplotlib.pyplot as plt
+        plt.close(figure)
+    _state["figures"] = pngs
+    return pngs
+
+
+def figure_markdown(name, caption):
+    """An image of ``docs/figures/<name>.png`` (a generated file) with a caption."""
+    uri = f"figures/{name}.png"
+    if uri not in _state.get("figures", {}):
+        return ("!!! note \"Figure not drawn\"\n    This figure is drawn at build time by "
+                "`minigrad.viz.draw_graph`, which this build could not import.\n")
+    return (f"<figure markdown>\n![{caption}]({uri})\n"
+            f"<figcaption>{caption}</figcaption>\n</figure>\n")
+
+
+# --------------------------------------------------------------------------
+# Listings read from the package
+
+def backend_functions():
+    """Public callables of ``minigrad.backend`` (what ``K.<name>`` offers)."""
+    K = importlib.import_module("minigrad.backend")
+    return sorted(name for name, value in vars(K).items()
+                  if not name.startswith("_") and callable(value) and not inspect.ismodule(value)
+                  and not inspect.isclass(value))
+
+
+def unsupported_names():
+    """Keras 2 backend names that minigrad refuses with ``NotImplementedError``."""
+    K = importlib.import_module("minigrad.backend")
+    for attribute in ("UNSUPPORTED", "unsupported", "NOT_SUPPORTED", "_UNSUPPORTED"):
+        names = getattr(K, attribute, None)
+        if names:
+            return dict(names) if isinstance(names, dict) else {name: "" for name in names}
+    return {}
+
+
+def backend_rest(markdown):
+    documented = set(re.findall(r"^::: minigrad\.backend\.(\w+)", markdown, flags=re.M))
+    rest = [name for name in backend_functions() if name not in documented]
+    return "\n\n".join(f"::: minigrad.backend.{name}" for name in rest) + "\n"
+
+
+OPTIMIZER_CLASSES = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "AMSGrad",
+                     "Adamax", "Nadam"]
+REGISTRY_FUNCTIONS = ["get", "serialize", "deserialize"]
+
+
+def optimizers_api():
+    try:
+        optimizers = importlib.import_module("minigrad.optimizers")
+    except ImportError:
+        optimizers = None
+    present = [name for name in OPTIMIZER_CLASSES + REGISTRY_FUNCTIONS
+               if optimizers is not None and hasattr(optimizers, name)]
+    if not present:
+        log.info("minigrad.optimizers has no optimizers yet: the API page lists none")
+        return ("!!! note \"Not in this build\"\n    `minigrad.optimizers` was not importable "
+                "when this site was built.\n")
+    return "\n\n".join(f"::: minigrad.optimizers.{name}" for name in present) + "\n"
+
+
+def keras_table():
+    """Rows of the compatibility table: every Keras 2.2 backend name and its status here."""
+    keras = json.loads(KERAS_NAMES.read_text(encoding="utf-8"))
+    K = importlib.import_module("minigrad.backend")
+    refused = unsupported_names()
+    rows = ["| Keras 2.2 `K.` name | minigrad | |", "|---|---|---|"]
+    for family, names in keras.items():
+        for name in names:
+            if name in refused:
+                status, note = "not supported", "raises `NotImplementedError`"
+            elif callable(vars(K).get(name)):
+                status, note = "supported", f"[`K.{name}`][minigrad.backend.{name}]"
+            else:
+                status, note = "missing", "not yet in minigrad"
+            rows.append(f"| `{name}` ({family}) | {status} | {note} |")
+    return "\n".join(rows) + "\n"
+
+
+def unsupported_list():
+    refused = unsupported_names()
+    if not refused:
+        return "*(The backend does not list any refused name yet.)*\n"
+    return "\n".join(f"- `K.{name}`" + (f": {why}" if why else "")
+                     for name, why in sorted(refused.items())) + "\n"
+
+
+VIZ_NAMES = ["draw_graph", "to_dot", "plot_trajectories", "animate_trajectories"]
+
+
+def viz_api():
+    try:
+        viz = importlib.import_module("minigrad.viz")
+    except ImportError:
+        viz = None
+    present = [name for name in VIZ_NAMES if viz is not None and hasattr(viz, name)]
+    if not present:
+        log.info("minigrad.viz is not importable yet: the API page lists no drawing function")
+        return ("!!! note \"Not in this build\"\n    `minigrad.viz` was not importable "
+                "when this site was built.\n")
+    return "\n\n".join(f"::: minigrad.viz.{name}" for name in present) + "\n"
+
+
+def lessons_list():
+    if not _state["lessons"]:
+        return "*(No lesson notebook in `lessons/` yet.)*\n"
+    return "\n".join(f"1. [{title}]({Path(uri).name})" for uri, title, _ in _state["lessons"]) + "\n"
+
+
+def generated_source():
+    example = run_example()
+    return f"```python\n{example['step'].source}```\n"
+
+
+MARKERS = {
+    "backend-rest": backend_rest,
+    "optimizers-api": lambda markdown: optimizers_api(),
+    "viz-api": lambda markdown: viz_api(),
+    "unsupported": lambda markdown: unsupported_list(),
+    "keras-table": lambda markdown: keras_table(),
+    "lessons": lambda markdown: lessons_list(),
+    "source": lambda markdown: generated_source(),
+    "figure:forward-graph": lambda markdown: figure_markdown(
+        "forward-graph", "The graph of the loss, drawn by minigrad.viz.draw_graph"),
+    "figure:training-step": lambda markdown: figure_markdown(
+        "training-step", "One training step (loss, gradients, updates), values from f.trace"),
+}
+
+
+def on_page_markdown(markdown, page, config, files):
+    def expand(match):
+        key = match.group(1)
+        if key not in MARKERS:
+            raise ValueError(f"{page.file.src_uri}: unknown marker <!-- minigrad:{key} -->")
+        return MARKERS[key](markdown)
+    return re.sub(r"<!-- minigrad:([\w:-]+) -->", expand, markdown)
+
+
+# --------------------------------------------------------------------------
+# Rendered docstrings
+
+def on_page_content(html, page, config, files):
+    # ":class:<code>Node</code>" (a reST role in a docstring) -> "<code>Node</code>"
+    return re.sub(r":(?:class|func|meth|mod|attr|data|exc):(<code>)", r"\1", html)
