@@ -17,6 +17,9 @@ every update's new value is computed from the variables as they were
 one call ``optimizer.iterations`` reads the pre-step count, and an
 optimizer's ``m`` and ``p`` updates never see each other's new values.
 
+Very large graphs (more than ``CODEGEN_LIMIT`` ops) skip step 3 and run
+node by node, as a trace does.
+
 If anything fails -- a bad feed, an op that cannot run, an update of the
 wrong shape -- no variable changes, and the error names the node.
 
@@ -35,6 +38,12 @@ from .graph import Constant, Node, Placeholder, Update, Variable, format_shape, 
 from .trace import Trace, TraceStep, TraceUpdate
 
 
+#: Graphs with more ops than this run step by step instead of as generated
+#: code: Python takes about 25 microseconds to compile each generated line,
+#: which for a very long chain costs more than the calls it would speed up.
+CODEGEN_LIMIT = 10_000
+
+
 class EvaluationError(ValueError):
     """An op failed while a compiled function ran; ``.node`` is the culprit."""
 
@@ -47,7 +56,8 @@ class Function:
     """A compiled graph; call it with a list of arrays, one per input.
 
     Attributes for the curious: ``order`` (the nodes in evaluation order),
-    ``source`` (the generated Python), ``inputs``, ``outputs``, ``updates``.
+    ``source`` (the generated Python, or ``None`` for a graph run node by
+    node), ``inputs``, ``outputs``, ``updates``.
     """
 
     def __init__(self, inputs, outputs, updates=None, name=None):
@@ -69,7 +79,10 @@ class Function:
         # Leaf outputs would hand out the variable's (or the caller's) own array.
         self._copy_output = [output.op is None for output in self.outputs]
         self._copy_update = [isinstance(update.value, Placeholder) for update in self.updates]
-        self.source, self._run = _compile(self)
+        if sum(node.op is not None for node in self.order) <= CODEGEN_LIMIT:
+            self.source, self._run = _compile(self)
+        else:
+            self.source, self._run = None, self._run_stepwise
 
     # ----------------------------------------------------------------- calling
     def __call__(self, feeds=()):
@@ -129,6 +142,12 @@ class Function:
                 except Exception as error:
                     raise _explain(node, args, error) from error
         return values
+
+    def _run_stepwise(self, arrays, variable_values):
+        """The compiled function's job, done by :meth:`_evaluate` instead."""
+        values = self._evaluate(arrays, variable_values)
+        return ([values[node] for node in self.outputs],
+                [values[update.value] for update in self.updates])
 
     def _commit(self, new_values):
         """Check every update, then assign them all (all or nothing)."""

@@ -146,7 +146,9 @@ class Op:
 
     def params(self):
         """The op's parameters, as a dict (for ``repr`` and drawings)."""
-        return {slot: getattr(self, slot) for slot in self.__slots__}
+        slots = [slot for cls in reversed(type(self).__mro__)
+                 for slot in getattr(cls, "__slots__", ())]
+        return {slot: getattr(self, slot) for slot in slots}
 
     def __repr__(self):
         params = ", ".join(f"{key}={value!r}" for key, value in self.params().items())

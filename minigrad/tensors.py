@@ -72,7 +72,7 @@ def zeros(shape, dtype=None, name=None):
     >>> K.get_value(K.zeros((2,)))
     array([0., 0.], dtype=float32)
     """
-    return Variable(np.zeros(_check_shape(shape, "zeros"), dtype=config.as_dtype(dtype)), name=name)
+    return Variable(np.zeros(_check_shape(shape, "zeros")), config.as_dtype(dtype), name)
 
 
 def ones(shape, dtype=None, name=None):
@@ -82,7 +82,7 @@ def ones(shape, dtype=None, name=None):
     >>> K.get_value(K.ones((2,)))
     array([1., 1.], dtype=float32)
     """
-    return Variable(np.ones(_check_shape(shape, "ones"), dtype=config.as_dtype(dtype)), name=name)
+    return Variable(np.ones(_check_shape(shape, "ones")), config.as_dtype(dtype), name)
 
 
 def zeros_like(x, dtype=None, name=None):

@@ -1,0 +1,286 @@
+"""K.function: what it computes, Theano's simultaneous updates, and that a
+failed call, for any reason, changes no variable and names the culprit."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import backend as K
+
+
+def test_outputs_are_a_list_of_arrays_in_order():
+    x = K.placeholder(shape=(None, 2), name="x")
+    f = K.function([x], [K.sum(x), x * 2])
+    total, doubled = f([np.array([[1.0, 2.0]])])
+    assert isinstance(total, np.ndarray) and total.shape == () and total == 3.0
+    assert doubled.tolist() == [[2.0, 4.0]]
+
+
+def test_updates_read_the_values_from_before_the_call():
+    a, b = K.variable(1.0), K.variable(10.0)
+    count = K.variable(0, dtype="int64")
+    # A swap only works if both right-hand sides see the old values.
+    f = K.function([], [a, b, count], updates=[K.update(a, b), K.update(b, a), K.update_add(count, 1)])
+    outputs = f([])
+    assert [o.item() for o in outputs] == [1.0, 10.0, 0]  # outputs see the pre-call values too
+    assert K.get_value(a) == 10.0 and K.get_value(b) == 1.0 and K.get_value(count) == 1
+    f([])
+    assert K.get_value(a) == 1.0 and K.get_value(b) == 10.0 and K.get_value(count) == 2
+
+
+def test_an_update_and_an_output_of_the_same_expression_agree():
+    v = K.variable([1.0, 2.0])
+    new = v * 3
+    f = K.function([], [new], updates=[K.update(v, new)])
+    (out,) = f([])
+    assert out.tolist() == [3.0, 6.0] and K.get_value(v).tolist() == [3.0, 6.0]
+
+
+def test_update_add_and_update_sub():
+    v = K.variable([1.0, 2.0])
+    K.function([], [], updates=[K.update_add(v, [1.0, 1.0])])([])
+    K.function([], [], updates=[K.update_sub(v, 0.5)])([])
+    assert K.get_value(v).tolist() == [1.5, 2.5]
+
+
+def test_pairs_are_accepted_as_updates():
+    v = K.variable(1.0)
+    K.function([], [], updates=[(v, v + 1)])([])
+    assert K.get_value(v) == 2.0
+
+
+def test_two_updates_of_one_variable_fail_when_built():
+    v = K.variable(1.0, name="v")
+    with pytest.raises(ValueError, match="variable 'v' is updated twice"):
+        K.function([], [], updates=[K.update(v, v + 1), K.update_add(v, 1.0)])
+
+
+def test_update_checks_shape_and_dtype_when_built():
+    v = K.variable([1.0, 2.0], name="v")
+    with pytest.raises(ValueError, match=r"shape \(3,\) to variable 'v' of shape \(2,\)"):
+        K.update(v, K.constant([1.0, 2.0, 3.0]))
+    with pytest.raises(TypeError, match="float64 value to float32 variable 'v'"):
+        K.update(v, K.constant([1.0, 2.0], dtype="float64"))
+    with pytest.raises(TypeError, match="target must be a variable"):
+        K.update(K.constant(1.0), 2.0)
+
+
+def test_only_what_the_outputs_need_is_computed():
+    x = K.placeholder(shape=(2,), name="x")
+    unused = K.log(x - 100)  # would warn and give NaN if it were computed
+    f = K.function([x], [x * 2])
+    assert unused not in f.order
+    with np.errstate(all="raise"):
+        assert f([[1.0, 2.0]])[0].tolist() == [2.0, 4.0]
+
+
+def test_the_generated_source_is_the_program():
+    x = K.placeholder(shape=(None, 3), name="x")
+    w = K.variable(np.ones((3, 1)), name="w")
+    f = K.function([x], [K.tanh(K.dot(x, w))], name="predict")
+    assert f.source.splitlines()[0] == "def predict(feeds, variables):"
+    assert "np.dot(x, w)" in f.source and "np.tanh(" in f.source
+    assert len(f.order) == 4  # x, w, dot, tanh
+
+
+# --------------------------------------------------------------------------
+# Bad feeds: ValueError/TypeError naming the placeholder, nothing changes
+
+@pytest.fixture
+def step():
+    """A function with an update, to see that failed calls change nothing."""
+    x = K.placeholder(shape=(None, 2), name="x")
+    w = K.variable([[1.0], [2.0]], name="w")
+    f = K.function([x], [K.dot(x, w)], updates=[K.update(w, w * 2)])
+    return f, w
+
+
+def test_missing_feed_names_the_placeholder(step):
+    f, w = step
+    y = K.placeholder(shape=(), name="y")
+    g = K.function([], [K.sum(f.outputs[0]) * y])
+    with pytest.raises(ValueError, match="placeholder 'x', 'y' is needed but is not among"):
+        g([])
+    with pytest.raises(ValueError, match=r"expected 1 arrays for inputs \['x'\], got 0"):
+        f([])
+    assert K.get_value(w).tolist() == [[1.0], [2.0]]
+
+
+@pytest.mark.parametrize("bad, message", [
+    (np.ones(2), r"placeholder 'x' has shape \(None, 2\); it was fed an array of shape \(2,\)"),
+    (np.ones((4, 3)), r"placeholder 'x' has shape \(None, 2\); it was fed an array of shape \(4, 3\)"),
+    (np.ones((1, 2, 1)), r"fed an array of shape \(1, 2, 1\)"),
+])
+def test_wrong_rank_or_shape_names_the_placeholder(step, bad, message):
+    f, w = step
+    with pytest.raises(ValueError, match=message):
+        f([bad])
+    assert K.get_value(w).tolist() == [[1.0], [2.0]]
+
+
+def test_a_feed_that_would_lose_values_is_refused():
+    n = K.placeholder(shape=(2,), dtype="int32", name="n")
+    f = K.function([n], [n * 2])
+    with pytest.raises(TypeError, match="placeholder 'n' has dtype int32; a float64 array cannot"):
+        f([np.array([1.5, 2.0])])
+    assert f([np.array([1, 2])])[0].tolist() == [2, 4]
+
+
+def test_feeds_are_converted_to_the_placeholder_dtype():
+    x = K.placeholder(shape=(2,), name="x")
+    (out,) = K.function([x], [x + 1])([[1, 2]])
+    assert out.dtype == np.float32
+
+
+def test_feeds_must_be_a_list():
+    x = K.placeholder(shape=(2,), name="x")
+    with pytest.raises(TypeError, match="call it with a list of arrays"):
+        K.function([x], [x])(np.ones(2))
+
+
+def test_inputs_and_outputs_must_be_lists_of_the_right_kinds():
+    x = K.placeholder(shape=(2,), name="x")
+    with pytest.raises(TypeError, match="`outputs` must be a list or tuple"):
+        K.function([x], x)
+    with pytest.raises(TypeError, match="inputs must be placeholders"):
+        K.function([K.variable(1.0)], [x])
+    with pytest.raises(TypeError, match="unexpected argument"):
+        K.function([x], [x], session="s")
+
+
+# --------------------------------------------------------------------------
+# Failures during a call: all or nothing, and the failing node is named
+
+def test_a_run_time_shape_error_names_the_node_and_changes_nothing():
+    x = K.placeholder(shape=(None, 3), name="x")
+    y = K.placeholder(shape=(None, 3), name="y")
+    total = K.variable(0.0, name="total")
+    s = K.sum(x + y)
+    f = K.function([x, y], [s], updates=[K.update_add(total, s)])
+    with pytest.raises(mg.EvaluationError, match=r"add failed while computing .*x: \(2, 3\).*y: \(4, 3\)") as info:
+        f([np.ones((2, 3)), np.ones((4, 3))])
+    assert info.value.node.op.name == "add"
+    assert K.get_value(total) == 0.0
+    assert f([np.ones((2, 3)), np.ones((2, 3))])[0] == 12.0
+
+
+def test_a_failing_constraint_changes_no_variable():
+    def refuse_negative(value):
+        def check(array):
+            if np.any(array < 0):
+                raise ValueError("negative entries are not allowed")
+            return array
+        return _Call(check)(value)
+
+    a = K.variable([1.0, 2.0], name="a")
+    b = K.variable([1.0, 2.0], name="b")
+    f = K.function([], [], updates=[K.update(a, a + 1), K.update(b, refuse_negative(b - 3))])
+    with pytest.raises(mg.EvaluationError, match="negative entries are not allowed"):
+        f([])
+    assert K.get_value(a).tolist() == [1.0, 2.0] and K.get_value(b).tolist() == [1.0, 2.0]
+
+
+class _Call(mg.Op):
+    """A test op applying a Python function (here: a NaN or range check)."""
+    __slots__ = ("function",)
+    name = "check"
+
+    def __init__(self, function):
+        self.function = function
+
+    def infer(self, x):
+        return x.shape, x.dtype
+
+    def forward(self, x):
+        return self.function(x)
+
+
+def test_a_nan_check_stops_the_step():
+    def finite(array):
+        if not np.all(np.isfinite(array)):
+            raise FloatingPointError("non-finite value")
+        return array
+
+    w = K.variable([1.0, 0.0], name="w")
+    with np.errstate(divide="ignore"):
+        f = K.function([], [], updates=[K.update(w, _Call(finite)(1 / w))])
+        with pytest.raises(ValueError, match="non-finite value"):
+            f([])
+    assert K.get_value(w).tolist() == [1.0, 0.0]
+
+
+def test_an_update_of_the_wrong_run_time_shape_changes_nothing():
+    x = K.placeholder(shape=(None,), name="x")
+    v = K.variable([0.0, 0.0], name="v")
+    other = K.variable(5.0, name="other")
+    f = K.function([x], [], updates=[K.update(other, other + 1), K.update(v, x)])
+    with pytest.raises(ValueError, match=r"variable 'v' computed a value of shape \(3,\)"):
+        f([np.ones(3)])
+    assert K.get_value(v).tolist() == [0.0, 0.0] and K.get_value(other) == 5.0
+
+
+# --------------------------------------------------------------------------
+# Aliasing: nothing handed out can change a variable behind its back
+
+def test_outputs_and_values_do_not_alias_variables():
+    v = K.variable([1.0, 2.0])
+    (out,) = K.function([], [v])([])
+    out[0] = 100.0
+    value = K.get_value(v)
+    value[1] = 100.0
+    assert K.get_value(v).tolist() == [1.0, 2.0]
+
+
+def test_a_fed_array_assigned_to_a_variable_is_copied():
+    x = K.placeholder(shape=(2,), name="x")
+    v = K.variable([0.0, 0.0])
+    data = np.array([1.0, 2.0], dtype="float32")
+    K.function([x], [], updates=[K.update(v, x)])([data])
+    data[0] = 100.0
+    assert K.get_value(v).tolist() == [1.0, 2.0]
+
+
+# --------------------------------------------------------------------------
+# Depth: no recursion anywhere
+
+def test_a_chain_of_100000_nodes_builds_differentiates_and_evaluates():
+    x = K.variable(0.3, dtype="float64")
+    y = x
+    for _ in range(50_000):
+        y = K.tanh(y) * 0.5  # two nodes a link
+    (g,) = K.gradients(y, [x])
+    f = K.function([], [y, g])
+    value, grad = f([])
+    expected, derivative = 0.3, 1.0
+    for _ in range(50_000):
+        t = np.tanh(expected)
+        derivative *= 0.5 * (1 - t * t)
+        expected = 0.5 * t
+    assert value == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    assert grad == pytest.approx(derivative, rel=1e-9, abs=1e-300)
+
+
+# --------------------------------------------------------------------------
+# Tracing
+
+def test_trace_records_every_node_and_applies_the_updates():
+    x = K.placeholder(shape=(2,), name="x")
+    w = K.variable([1.0, 1.0], name="w")
+    loss = K.sum(K.square(x * w))
+    (g,) = K.gradients(loss, [w])
+    f = K.function([x], [loss], updates=[K.update_sub(w, 0.1 * g)])
+    twin_w = K.variable([1.0, 1.0])
+    data = [np.array([1.0, 2.0])]
+    trace = f.trace(data)
+    assert [step.node for step in trace.steps] == f.order
+    assert trace.outputs[0] == 5.0
+    assert trace.value(loss) == 5.0
+    (update,) = trace.updates
+    assert update.variable is w
+    assert update.old.tolist() == [1.0, 1.0]
+    np.testing.assert_allclose(update.new, [0.8, 0.2])
+    np.testing.assert_allclose(K.get_value(w), [0.8, 0.2])
+    # The same numbers as the compiled path:
+    f2 = K.function([x], [loss, g])
+    K.set_value(w, [1.0, 1.0])
+    assert f2(data)[1].tolist() == pytest.approx([2.0, 8.0]) and twin_w is not w

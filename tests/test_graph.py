@@ -1,0 +1,110 @@
+"""Building graphs: static shapes and dtypes, readable reprs and errors,
+leaves, values and configuration (the K table of the contract)."""
+
+import numpy as np
+import pytest
+
+from minigrad import backend as K
+
+
+def test_static_shapes_with_unknown_dimensions():
+    x = K.placeholder(shape=(None, 3), name="x")
+    w = K.variable(np.zeros((3, 2)))
+    assert K.int_shape(K.dot(x, w) + K.variable(np.zeros(2))) == (None, 2)
+    assert K.int_shape(K.placeholder(ndim=2)) == (None, None)
+    assert K.ndim(x) == 2 and K.dtype(x) == "float32"
+
+
+def test_broadcasting_errors_name_both_shapes_at_build_time():
+    with pytest.raises(ValueError, match=r"add: shapes \(2, 3\) and \(4, 3\) cannot be broadcast"):
+        K.placeholder(shape=(2, 3)) + K.placeholder(shape=(4, 3))
+
+
+def test_reprs_say_what_a_node_is():
+    x = K.placeholder(shape=(None, 3), name="x")
+    assert repr(x) == "<Placeholder 'x' shape=(None, 3) dtype=float32>"
+    y = K.tanh(x)
+    assert repr(y) == f"<Tensor '{y.name}' = tanh(x) shape=(None, 3) dtype=float32>"
+    s = K.sum(x, axis=1, keepdims=True)
+    assert "sum(axes=(1,), keepdims=True)(x)" in repr(s)
+
+
+def test_symbolic_tensors_refuse_truth_values_and_iteration():
+    x = K.placeholder(shape=(2,), name="x")
+    with pytest.raises(TypeError, match="no truth value .* K.switch"):
+        if x > 0:
+            pass
+    with pytest.raises(TypeError, match="cannot be iterated"):
+        list(x)
+
+
+def test_equality_is_identity_so_nodes_can_be_keys():
+    x = K.placeholder(shape=(2,))
+    assert x == x and x != K.placeholder(shape=(2,))
+    assert {x: 1}[x] == 1
+
+
+def test_numpy_arrays_on_the_left_build_nodes():
+    x = K.variable([1.0, 2.0])
+    assert K.eval(np.array([2.0, 2.0]) * x).tolist() == [2.0, 4.0]
+    assert K.eval(np.float64(1.0) - x).tolist() == [0.0, -1.0]
+
+
+def test_placeholder_needs_a_rank():
+    with pytest.raises(ValueError, match="give `shape`"):
+        K.placeholder()
+    with pytest.raises(ValueError, match="does not have ndim=3"):
+        K.placeholder(shape=(2,), ndim=3)
+
+
+def test_variable_creation_and_values():
+    v = K.variable([[1, 2]], name="v")
+    assert v.dtype == np.float32 and K.get_value(v).tolist() == [[1.0, 2.0]]
+    K.set_value(v, [[3, 4]])
+    assert K.get_value(v).tolist() == [[3.0, 4.0]]
+    with pytest.raises(ValueError, match=r"variable 'v' has shape \(1, 2\); got a value of shape \(2,\)"):
+        K.set_value(v, [1.0, 2.0])
+    with pytest.raises(TypeError, match="not a variable"):
+        K.set_value(K.constant(1.0), 2.0)
+    with pytest.raises(TypeError, match="constraint must be callable"):
+        K.variable(1.0, constraint=3)
+
+
+def test_batch_set_value_checks_everything_first():
+    a, b = K.variable(1.0), K.variable([1.0, 2.0])
+    with pytest.raises(ValueError):
+        K.batch_set_value([(a, 5.0), (b, [1.0])])
+    assert K.get_value(a) == 1.0
+    K.batch_set_value([(a, 5.0), (b, [3.0, 4.0])])
+    assert [x.tolist() for x in K.batch_get_value([a, b])] == [5.0, [3.0, 4.0]]
+
+
+def test_constants_zeros_ones():
+    assert K.eval(K.constant(7, shape=(2, 2))).tolist() == [[7, 7], [7, 7]]
+    assert K.eval(K.constant([1, 2])).dtype == np.float32
+    z = K.zeros((2, 3), dtype="float64")
+    assert K.get_value(z).dtype == np.float64 and not K.get_value(z).any()
+    assert K.get_value(K.ones_like(z)).sum() == 6
+    assert K.get_value(K.zeros_like(K.variable([1, 2], dtype="int32"))).dtype == np.int32
+    with pytest.raises(ValueError, match="every dimension known"):
+        K.zeros_like(K.placeholder(shape=(None, 2)))
+
+
+def test_eval_refuses_placeholders_by_name():
+    with pytest.raises(ValueError, match="placeholder 'p' is needed"):
+        K.eval(K.placeholder(shape=(), name="p") * 2)
+
+
+def test_floatx_and_epsilon():
+    assert K.floatx() == "float32" and K.epsilon() == 1e-7
+    K.set_floatx("float64")
+    assert K.variable(1.0).dtype == np.float64 and K.placeholder(shape=()).dtype == np.float64
+    assert K.constant(1.0).dtype == np.float64
+    with pytest.raises(ValueError, match="unknown float type 'int8'"):
+        K.set_floatx("int8")
+    assert K.floatx() == "float64"
+    K.set_epsilon(1e-4)
+    assert K.epsilon() == 1e-4
+    with pytest.raises(ValueError):
+        K.set_epsilon(-1.0)
+    assert K.epsilon() == 1e-4
