@@ -7,6 +7,12 @@
 * ``trace.steps`` -- each evaluated node in evaluation order, with ``.node``
   and ``.value`` (leaves first read, then each op as it is computed);
 * ``trace.updates`` -- each update, with ``.variable``, ``.old`` and ``.new``.
+
+To look at it: ``repr(trace)`` is a plain-text listing; a notebook shows an
+HTML table (``_repr_html_``); ``trace.show(step)`` draws the graph as it was
+at one step; ``trace.widget()`` adds a slider when ipywidgets is installed.
+Drawing lives in :mod:`minigrad.viz`, imported only when asked for, so a
+trace costs no matplotlib import.
 """
 
 import numpy as np
@@ -58,6 +64,21 @@ class Trace:
 
     def __len__(self):
         return len(self.steps)
+
+    def show(self, step=None, **options):
+        """The graph as it was at ``step`` (every value when ``None``), as a
+        matplotlib ``Figure``; options go to :func:`minigrad.viz.draw_graph`."""
+        from .viz.trace_view import draw_trace_step
+        return draw_trace_step(self, step, **options)
+
+    def widget(self, **options):
+        """A slider stepping through the call (needs ipywidgets)."""
+        from .viz.trace_view import trace_widget
+        return trace_widget(self, **options)
+
+    def _repr_html_(self):
+        from .viz.trace_view import trace_table_html
+        return trace_table_html(self)
 
     def __repr__(self):
         lines = [f"Trace of {self.function.name}: {len(self.steps)} steps, {len(self.updates)} updates"]

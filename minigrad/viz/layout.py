@@ -1,0 +1,244 @@
+"""Where each node of a graph goes on a drawing: a layered layout, in Python.
+
+The picture is organised in *layers* (columns or rows) by distance from the
+inputs, the classic Sugiyama recipe reduced to its two essential steps:
+
+1. **layer** -- an op sits one layer after its deepest input; a leaf (a
+   placeholder, variable or constant) sits just before its first consumer,
+   so a constant appears next to the op that uses it, not far away with the
+   inputs; an update sits one layer after the value it assigns;
+2. **order** -- within a layer, boxes are sorted by the mean position of
+   their neighbours (the *barycenter* heuristic), sweeping forwards and
+   backwards a few times, which removes most edge crossings.
+
+Both steps are loops over a topological order, never recursion, so the
+layout of a huge graph is as safe as that of a small one. A graph with more
+than ``max_nodes`` boxes gets a *collapsed* layout instead: inputs and
+variables on one side, outputs and updates on the other, and the ops in
+between gathered into a few summary boxes ("38 nodes: 12 multiply, ...").
+"""
+
+from collections import Counter
+
+from ..executor import Function
+from ..graph import Constant, Node, Update, Variable, topological_order
+from ..trace import Trace
+from .labels import kind_of
+
+
+class Box:
+    """One box of a drawing.
+
+    ``key`` identifies it in ``Layout.edges``: the node itself, the
+    :class:`~minigrad.graph.Update`, or a string for a summary box. ``node``
+    is the tensor whose value the box can show (``None`` for summaries),
+    ``kind`` picks its style, ``layer`` and ``slot`` give its place.
+    """
+
+    __slots__ = ("key", "node", "kind", "text", "layer", "slot")
+
+    def __init__(self, key, node, kind, layer, text=None):
+        self.key = key
+        self.node = node
+        self.kind = kind
+        self.text = text
+        self.layer = layer
+        self.slot = 0.0
+
+    def __repr__(self):
+        return f"<Box {self.kind} layer={self.layer} slot={self.slot:g}>"
+
+
+class Layout:
+    """Boxes with their layers and slots, and the edges between them.
+
+    ``edges`` holds ``(source_key, target_key, kind)`` triples where ``kind``
+    is ``'input'`` (data flows into an op), ``'update'`` (a value flows into
+    an update) or ``'assign'`` (the update writes a variable after the call).
+    ``collapsed`` says whether ops were gathered into summary boxes;
+    ``node_count`` is the number of graph nodes behind the drawing.
+    """
+
+    def __init__(self, boxes, edges, collapsed, node_count):
+        self.boxes = boxes
+        self.edges = edges
+        self.collapsed = collapsed
+        self.node_count = node_count
+        self.by_key = {box.key: box for box in boxes}
+
+    @property
+    def layer_count(self):
+        return 1 + max((box.layer for box in self.boxes), default=-1)
+
+    @property
+    def widest_layer(self):
+        return max(Counter(box.layer for box in self.boxes).values(), default=0)
+
+
+def split_outputs(outputs):
+    """``outputs`` as ``(tensors, updates)``.
+
+    Accepts a tensor, an update, a list mixing them (``(variable, value)``
+    pairs count as updates), a compiled function or a trace.
+
+    >>> from minigrad import backend as K
+    >>> w = K.variable(1.0)
+    >>> tensors, updates = split_outputs([w * 2, K.update_add(w, 1.0)])
+    >>> len(tensors), len(updates)
+    (1, 1)
+    """
+    if isinstance(outputs, Trace):
+        outputs = outputs.function
+    if isinstance(outputs, Function):
+        return list(outputs.outputs), list(outputs.updates)
+    if isinstance(outputs, (Node, Update)):
+        outputs = [outputs]
+    tensors, updates = [], []
+    for item in outputs:
+        if isinstance(item, Update):
+            updates.append(item)
+        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Variable):
+            updates.append(Update(*item))
+        elif isinstance(item, Node):
+            tensors.append(item)
+        else:
+            raise TypeError(f"cannot draw {item!r}: expected tensors or updates")
+    return tensors, updates
+
+
+def layout_graph(outputs, max_nodes=60, sweeps=4):
+    """The :class:`Layout` of the graph behind ``outputs``.
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(3,), name='x')
+    >>> layout = layout_graph(K.sum(K.tanh(x)))
+    >>> [(box.node.name.split('_')[0], box.layer) for box in layout.boxes]
+    [('x', 0), ('tanh', 1), ('sum', 2)]
+    """
+    tensors, updates = split_outputs(outputs)
+    order = topological_order(tensors + [update.value for update in updates])
+    if len(order) + len(updates) > max_nodes:
+        layout = _collapsed(order, tensors, updates)
+    else:
+        layout = _full(order, updates)
+    _order_layers(layout, sweeps)
+    return layout
+
+
+def _full(order, updates):
+    """Every node and update as its own box."""
+    depth, consumers = {}, {node: [] for node in order}
+    for node in order:
+        depth[node] = 1 + max((depth[source] for source in node.inputs), default=-1)
+        for source in node.inputs:
+            consumers[source].append(node)
+    # Leaves move up next to their first consumer.
+    for node in order:
+        if node.op is None and consumers[node]:
+            depth[node] = min(depth[consumer] for consumer in consumers[node]) - 1
+    boxes = [Box(node, node, kind_of(node), depth[node]) for node in order]
+    edges = [(source, node, "input") for node in order for source in dict.fromkeys(node.inputs)]
+    for update in updates:
+        boxes.append(Box(update, update.value, "update", depth[update.value] + 1))
+        edges.append((update.value, update, "update"))
+        if update.variable in depth:
+            edges.append((update, update.variable, "assign"))
+    return Layout(boxes, edges, False, len(order))
+
+
+def _collapsed(order, tensors, updates, bands=6, keep_leaves=12):
+    """Inputs and variables, a few summary boxes of ops, then outputs and updates."""
+    depth, first_use = {}, {}
+    for node in order:
+        depth[node] = 1 + max((depth[source] for source in node.inputs), default=-1)
+        for source in node.inputs:
+            first_use[source] = min(first_use.get(source, depth[node]), depth[node])
+    for node in order:  # a constant belongs with the op that uses it
+        if isinstance(node, Constant) and node in first_use:
+            depth[node] = first_use[node]
+    leaves = [node for node in order if node.op is None and not isinstance(node, Constant)]
+    inner = [node for node in order if node.op is not None or isinstance(node, Constant)]
+    top = max((depth[node] for node in inner), default=0)
+    bands = max(1, min(bands, top))
+
+    def band_of(node):
+        return f"band {min(bands - 1, max(0, depth[node] - 1) * bands // max(top, 1))}"
+
+    group, boxes = {}, []
+    if len(leaves) <= keep_leaves:
+        for node in leaves:
+            group[node] = node
+            boxes.append(Box(node, node, kind_of(node), 0))
+    else:
+        for kind in ("placeholder", "variable"):
+            members = [node for node in leaves if kind_of(node) == kind]
+            if members:
+                key = f"{len(members)} {kind}s"
+                boxes.append(Box(key, None, kind, 0, text=_summary(key, members)))
+                group.update(dict.fromkeys(members, key))
+    members_of = {}
+    for node in inner:
+        group[node] = band_of(node)
+        members_of.setdefault(group[node], []).append(node)
+    for index in range(bands):
+        key = f"band {index}"
+        if key in members_of:
+            low = min(depth[node] for node in members_of[key])
+            high = max(depth[node] for node in members_of[key])
+            title = f"depth {low}" if low == high else f"depths {low}-{high}"
+            boxes.append(Box(key, None, "summary", 1 + index,
+                             text=_summary(title, members_of[key])))
+
+    edges = {}
+    for node in order:
+        for source in node.inputs:
+            if group[source] != group[node]:
+                edges[(group[source], group[node], "input")] = None
+    last = bands + 1
+    for tensor in tensors:
+        key = ("output", tensor)
+        boxes.append(Box(key, tensor, kind_of(tensor), last))
+        edges[(group[tensor], key, "input")] = None
+    for update in updates:
+        boxes.append(Box(update, update.value, "update", last))
+        edges[(group[update.value], update, "update")] = None
+        if update.variable in group:
+            edges[(update, group[update.variable], "assign")] = None
+    return Layout(boxes, list(edges), True, len(order))
+
+
+def _summary(title, nodes, kinds=4):
+    """``'depths 3-9: 40 nodes'`` and the commonest ops among them."""
+    counts = Counter(node.op.name if node.op is not None else kind_of(node) for node in nodes)
+    common = ", ".join(f"{count} {name}" for name, count in counts.most_common(kinds))
+    more = " ..." if len(counts) > kinds else ""
+    return f"{title}: {len(nodes)} nodes\n{common}{more}"
+
+
+def _order_layers(layout, sweeps):
+    """Set each box's ``slot`` so that connected boxes line up (barycenters)."""
+    layers = {}
+    for box in layout.boxes:  # boxes come in topological order: a good start
+        layers.setdefault(box.layer, []).append(box)
+    neighbours = {box.key: [] for box in layout.boxes}
+    for source, target, kind in layout.edges:
+        if kind != "assign":  # the long way back to a variable should not pull
+            neighbours[source].append(layout.by_key[target])
+            neighbours[target].append(layout.by_key[source])
+
+    def place(boxes):
+        for index, box in enumerate(boxes):
+            box.slot = index - (len(boxes) - 1) / 2
+
+    for boxes in layers.values():
+        place(boxes)
+    for sweep in range(sweeps):
+        forwards = sweep % 2 == 0
+        for layer in sorted(layers, reverse=not forwards):
+            def barycenter(box):
+                # Only the side already placed in this sweep counts.
+                side = [other.slot for other in neighbours[box.key]
+                        if (other.layer < layer) == forwards and other.layer != layer]
+                return sum(side) / len(side) if side else box.slot
+            layers[layer].sort(key=barycenter)
+            place(layers[layer])
