@@ -8,6 +8,7 @@ array([2., 4.], dtype=float32)
 """
 
 from . import backend
+from . import optimizers
 from .autodiff import gradients
 from .executor import EvaluationError, Function, function
 from .gradcheck import GradientCheckError, gradcheck, numerical_gradients
