@@ -16,3 +16,5 @@ from .dot import to_dot
 from .graph_figure import draw_graph, drawn_boxes, drawn_edges
 from .layout import layout_graph
 from .trace_view import draw_trace_step, trace_table_html, trace_widget
+from .trajectories import animate_trajectories, plot_trajectories
+from .curves import plot_training_curves

@@ -1,0 +1,187 @@
+"""Optimizers walking over 2-D surfaces: contour plots, loss curves, animations.
+
+The runs themselves come from :func:`minigrad.surfaces.descend`; this module
+only draws them. Pass optimizers and they are run for you, or pass
+trajectories you already have (to draw the same runs twice, or runs you
+made another way).
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.animation import FuncAnimation, PillowWriter
+
+from .. import surfaces as surfaces_module
+from ..surfaces import Trajectory
+
+COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+
+def run_all(surface, runs, steps=300, start=None):
+    """``runs`` as a list of trajectories, running any optimizer among them.
+
+    ``runs`` is a dict ``{label: optimizer or Trajectory}`` or a list of
+    optimizers and trajectories.
+    """
+    surface = surfaces_module.get(surface)
+    items = runs.items() if isinstance(runs, dict) else [(None, run) for run in runs]
+    trajectories = []
+    for label, run in items:
+        if isinstance(run, Trajectory):
+            if label is not None:
+                run = Trajectory(label, run.points, run.losses, run.diverged)
+            trajectories.append(run)
+        elif hasattr(run, "get_updates"):
+            trajectories.append(surfaces_module.descend(surface, run, steps, start, label))
+        else:
+            raise TypeError(f"expected an optimizer or a Trajectory, got {run!r}")
+    if not trajectories:
+        raise ValueError("nothing to plot: give at least one optimizer or trajectory")
+    return trajectories
+
+
+def draw_contours(ax, surface, levels=25, resolution=200):
+    """Contours of ``surface`` over its window (log-spaced where it says so)."""
+    xs = np.linspace(*surface.xlim, resolution)
+    ys = np.linspace(*surface.ylim, resolution)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    values = surface.evaluate(grid_x, grid_y)
+    if surface.log_scale:
+        floor = surface.min_value or 0.0
+        heights = values - floor
+        low = max(np.percentile(heights, 0.5), 1e-3)
+        ax.contour(grid_x, grid_y, heights, levels=np.geomspace(low, heights.max(), levels),
+                   cmap="viridis", linewidths=0.7, alpha=0.8)
+    else:
+        ax.contour(grid_x, grid_y, values, levels=levels, cmap="viridis", linewidths=0.7,
+                   alpha=0.8)
+    if surface.minimum is not None:
+        ax.plot(*surface.minimum, marker="*", markersize=14, color="black", linestyle="none",
+                label="minimum", gid="minimum")
+    ax.set_xlim(*surface.xlim)
+    ax.set_ylim(*surface.ylim)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+
+
+def plot_trajectories(surface, runs, steps=300, start=None, *, loss_panel=True, levels=25,
+                      title=None):
+    """Contours of a 2-D surface with one path per optimizer; returns the ``Figure``.
+
+    Args:
+        surface: a :class:`~minigrad.surfaces.Surface` or its name
+            (``'rosenbrock'``, ``'beale'``, ``'saddle'``, ``'ill_conditioned'``).
+        runs: ``{label: optimizer or Trajectory}``, or a list of them.
+        steps: steps per optimizer run (ignored for given trajectories).
+        start: the starting point; the surface's own by default.
+        loss_panel: add a panel of loss against step (on a log scale of
+            ``loss - minimum`` where the surface says so).
+        levels: the number of contour levels.
+        title: the figure's title; the surface's name by default.
+
+    Each path is a line with gid ``'path:<label>'`` holding every point,
+    and each loss curve ``'loss:<label>'``.
+
+    >>> from minigrad import optimizers
+    >>> figure = plot_trajectories('ill_conditioned', {'SGD': optimizers.SGD(lr=0.05)}, steps=20)
+    >>> [line.get_gid() for ax in figure.axes for line in ax.lines if line.get_gid()]
+    ['minimum', 'path:SGD', 'loss:SGD']
+    """
+    surface = surfaces_module.get(surface)
+    trajectories = run_all(surface, runs, steps, start)
+    if loss_panel:
+        figure, (ax, loss_ax) = plt.subplots(1, 2, figsize=(11, 4.5),
+                                             gridspec_kw={"width_ratios": [1.15, 1]})
+    else:
+        figure, ax = plt.subplots(figsize=(6, 4.8))
+    draw_contours(ax, surface, levels)
+    for color, trajectory in zip(_colors(), trajectories):
+        points = trajectory.points
+        ax.plot(points[:, 0], points[:, 1], "-", color=color, linewidth=1.6, marker=".",
+                markersize=3, label=f"{trajectory.label} ({trajectory.steps} steps)",
+                gid=f"path:{trajectory.label}")
+        ax.plot(*points[0], "o", color=color, markersize=6)
+        ax.plot(*points[-1], "X", color=color, markersize=8, markeredgecolor="white")
+    ax.legend(loc="best", fontsize=8)
+    x0, y0 = trajectories[0].points[0]
+    ax.set_title(title or f"{surface.name}: paths from ({x0:g}, {y0:g})", fontsize=10)
+    if loss_panel:
+        _draw_losses(loss_ax, surface, trajectories)
+    figure.tight_layout()
+    return figure
+
+
+def _draw_losses(ax, surface, trajectories):
+    for color, trajectory in zip(_colors(), trajectories):
+        if surface.log_scale:
+            gap = np.maximum(trajectory.losses - (surface.min_value or 0.0), 1e-16)
+            ax.semilogy(gap, color=color, label=trajectory.label, gid=f"loss:{trajectory.label}")
+        else:
+            ax.plot(trajectory.losses, color=color, label=trajectory.label,
+                    gid=f"loss:{trajectory.label}")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss - minimum" if surface.log_scale and surface.min_value is not None
+                  else "loss")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title("loss against step", fontsize=10)
+
+
+def animate_trajectories(surface, runs, steps=300, start=None, *, filename=None, frames=60,
+                         fps=15, dpi=60):
+    """The paths of :func:`plot_trajectories`, drawn step by step.
+
+    With ``filename`` (``'paths.gif'``), saves a GIF with Pillow (which
+    matplotlib installs) and returns the filename. Without it, returns an
+    object that a notebook shows as an HTML/JavaScript player
+    (``.html`` holds the HTML). Nothing beyond matplotlib is needed.
+    """
+    surface = surfaces_module.get(surface)
+    trajectories = run_all(surface, runs, steps, start)
+    longest = max(trajectory.steps for trajectory in trajectories)
+    frames = max(2, min(frames, longest + 1))
+    # The figure's dpi is the frames' dpi, for the GIF and the HTML player alike.
+    figure, ax = plt.subplots(figsize=(5.5, 4.5), dpi=dpi)
+    draw_contours(ax, surface)
+    lines, heads = [], []
+    for color, trajectory in zip(_colors(), trajectories):
+        lines.append(ax.plot([], [], "-", color=color, linewidth=1.6,
+                             label=trajectory.label, gid=f"path:{trajectory.label}")[0])
+        heads.append(ax.plot([], [], "o", color=color, markersize=6)[0])
+    ax.legend(loc="upper right", fontsize=8)
+    title = ax.set_title("", fontsize=10)
+
+    def draw_frame(frame):
+        step = round(frame * longest / (frames - 1))
+        for line, head, trajectory in zip(lines, heads, trajectories):
+            shown = trajectory.points[:step + 1]
+            line.set_data(shown[:, 0], shown[:, 1])
+            head.set_data(shown[-1:, 0], shown[-1:, 1])
+        title.set_text(f"{surface.name}: step {step}")
+        return lines + heads + [title]
+
+    animation = FuncAnimation(figure, draw_frame, frames=frames, interval=1000 / fps, blit=False)
+    try:
+        if filename is not None:
+            animation.save(str(filename), writer=PillowWriter(fps=fps), dpi=dpi)
+            return filename
+        return AnimationHTML(animation.to_jshtml(fps=fps, default_mode="once"))
+    finally:
+        plt.close(figure)
+
+
+class AnimationHTML:
+    """An animation as HTML and JavaScript: a notebook displays it as a player."""
+
+    def __init__(self, html):
+        self.html = html
+
+    def _repr_html_(self):
+        return self.html
+
+    def __repr__(self):
+        return f"<AnimationHTML: {len(self.html)} characters; display it in a notebook>"
+
+
+def _colors():
+    while True:
+        yield from COLORS

@@ -1,0 +1,118 @@
+"""Surfaces, optimizer paths, animations and training curves (headless, checked by content)."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+import minigrad as mg  # noqa: E402
+from minigrad import backend as K, optimizers, surfaces  # noqa: E402
+from minigrad.viz import animate_trajectories, plot_training_curves, plot_trajectories  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def lines_by_gid(figure):
+    return {line.get_gid(): line for ax in figure.axes for line in ax.lines if line.get_gid()}
+
+
+@pytest.mark.parametrize("name", sorted(surfaces.SURFACES))
+def test_each_surface_is_a_graph_with_exact_gradients(name, float64):
+    surface = surfaces.SURFACES[name]
+    x, y = K.variable(0.7), K.variable(-0.3)
+    assert mg.gradcheck(surface(x, y), [x, y])
+    if surface.minimum is not None:
+        assert surface.evaluate(*map(np.array, surface.minimum)) == pytest.approx(surface.min_value)
+        at_minimum = [K.variable(value) for value in surface.minimum]
+        gradients = K.gradients(surface(*at_minimum), at_minimum)
+        np.testing.assert_allclose([K.eval(g) for g in gradients], 0.0, atol=1e-12)
+
+
+def test_surfaces_evaluate_their_formulas_on_grids():
+    xs, ys = np.meshgrid(np.linspace(-2, 2, 7), np.linspace(-1, 3, 5))
+    np.testing.assert_allclose(surfaces.SURFACES["rosenbrock"].evaluate(xs, ys),
+                               (1 - xs) ** 2 + 100 * (ys - xs ** 2) ** 2)
+    np.testing.assert_allclose(surfaces.SURFACES["saddle"].evaluate(xs, ys), xs ** 2 - ys ** 2)
+    with pytest.raises(ValueError, match="unknown surface"):
+        surfaces.get("himmelblau")
+
+
+def test_sgd_on_the_bowl_follows_the_closed_form(float64):
+    lr, condition = 0.03, 25.0
+    path = surfaces.descend("ill_conditioned", optimizers.SGD(lr=lr), steps=40)
+    steps = np.arange(41)
+    start = np.array(surfaces.SURFACES["ill_conditioned"].start)
+    expected = np.stack([start[0] * (1 - lr) ** steps,
+                         start[1] * (1 - lr * condition) ** steps], axis=1)
+    np.testing.assert_allclose(path.points, expected, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(path.losses, surfaces.SURFACES["ill_conditioned"].evaluate(
+        path.points[:, 0], path.points[:, 1]), rtol=1e-12)
+    assert path.steps == 40 and not path.diverged
+
+
+def test_a_diverging_run_stops_and_says_so():
+    path = surfaces.descend("rosenbrock", optimizers.SGD(lr=0.1), steps=100)
+    assert path.diverged and path.steps < 100
+    assert len(path.points) == len(path.losses) and np.all(np.isfinite(path.points))
+
+
+def test_plot_trajectories_draws_one_full_path_per_optimizer():
+    runs = {"SGD": optimizers.SGD(lr=0.02), "momentum": optimizers.SGD(lr=0.02, momentum=0.9),
+            "Adam": optimizers.Adam(lr=0.1)}
+    figure = plot_trajectories("ill_conditioned", runs, steps=50)
+    figure.canvas.draw()
+    lines = lines_by_gid(figure)
+    assert {"path:SGD", "path:momentum", "path:Adam", "loss:SGD", "minimum"} <= set(lines)
+    for label in runs:
+        xs, ys = lines[f"path:{label}"].get_data()
+        assert len(xs) == 51 and (xs[0], ys[0]) == surfaces.SURFACES["ill_conditioned"].start
+        assert len(lines[f"loss:{label}"].get_ydata()) == 51
+    sgd_end = np.hypot(*[data[-1] for data in lines["path:SGD"].get_data()])
+    momentum_end = np.hypot(*[data[-1] for data in lines["path:momentum"].get_data()])
+    assert momentum_end < sgd_end          # momentum gets further along the shallow axis
+    assert len(figure.axes) == 2
+
+
+def test_given_trajectories_are_drawn_as_they_are():
+    path = surfaces.descend("beale", optimizers.Adam(lr=0.05), steps=30)
+    figure = plot_trajectories("beale", {"mine": path}, loss_panel=False)
+    xs, ys = lines_by_gid(figure)["path:mine"].get_data()
+    np.testing.assert_array_equal(np.stack([xs, ys], axis=1), path.points)
+    with pytest.raises(TypeError, match="optimizer or a Trajectory"):
+        plot_trajectories("beale", {"bad": 3})
+
+
+def test_animate_trajectories_writes_a_gif_and_returns_html(tmp_path):
+    runs = [surfaces.descend("saddle", optimizers.SGD(lr=0.1), steps=20),
+            surfaces.descend("saddle", optimizers.Adam(lr=0.1), steps=20)]
+    gif = animate_trajectories("saddle", runs, filename=tmp_path / "paths.gif", frames=8)
+    from PIL import Image
+    with Image.open(gif) as image:
+        assert image.format == "GIF" and image.n_frames == 8
+    player = animate_trajectories("saddle", runs, frames=4)
+    assert "<script" in player._repr_html_() and "Animation" in player.html
+
+
+def test_reddi_problem_adam_goes_to_the_worst_point_amsgrad_to_the_best():
+    settings = dict(lr=0.01, beta_1=0.0, beta_2=1 / (1 + 3.0 ** 2))
+    adam = surfaces.reddi_problem(optimizers.Adam(**settings), steps=1200)
+    amsgrad = surfaces.reddi_problem(optimizers.Adam(amsgrad=True, **settings), steps=1200)
+    assert adam.points[-1, 0] > 0.9 and amsgrad.points[-1, 0] < -0.9
+    assert adam.losses[-1] > 0.5 > 0.2 > amsgrad.losses[-1]    # average regret
+    assert (adam.label, amsgrad.label) == ("Adam", "AMSGrad")
+
+
+def test_training_curves_show_every_metric_of_every_run():
+    histories = {"SGD": {"loss": [1.0, 0.6, 0.4], "accuracy": [0.5, 0.7, 0.8]},
+                 "Adam": {"loss": [1.0, 0.3, 0.1], "accuracy": [0.5, 0.9, 0.95]}}
+    figure = plot_training_curves(histories)
+    lines = lines_by_gid(figure)
+    assert set(lines) == {f"curve:{m}:{r}" for m in ("loss", "accuracy") for r in histories}
+    assert figure.axes[0].get_yscale() == "log" and figure.axes[1].get_yscale() == "linear"
+    np.testing.assert_array_equal(lines["curve:accuracy:Adam"].get_ydata(), [0.5, 0.9, 0.95])
