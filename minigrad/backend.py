@@ -4,22 +4,146 @@ This module only gathers names; each lives with its concept:
 
 * configuration -- :mod:`minigrad.config`
 * placeholders, variables, values, updates -- :mod:`minigrad.tensors`
-* operations -- :mod:`minigrad.ops` (one module per family)
+* operations -- :mod:`minigrad.ops` (one module per family: elementwise,
+  reduce, shape, indexing, linalg, nn, random, phase, utility)
 * ``gradients`` -- :mod:`minigrad.autodiff`
 * ``function`` -- :mod:`minigrad.executor`
+
+The Keras 2.2 backend names minigrad does not implement (convolutions,
+pooling, recurrence, CTC, sessions, ...) are listed in :data:`UNSUPPORTED`
+with the reason; ``K.conv2d`` and the like exist, and calling one raises
+``NotImplementedError`` naming it (never an ``AttributeError``).
 """
+
+import itertools
 
 from .config import epsilon, floatx, set_epsilon, set_floatx
 from .tensors import (
-    batch_get_value, batch_set_value, constant, dtype, eval, get_value, int_shape,
-    is_tensor, ndim, ones, ones_like, placeholder, set_value, update, update_add,
-    update_sub, variable, zeros, zeros_like,
+    batch_get_value, batch_set_value, cast_to_floatx, constant, count_params, dtype, eval,
+    eye, get_value, get_variable_shape, int_shape, is_placeholder, is_sparse, is_tensor,
+    moving_average_update, ndim, ones, ones_like, placeholder, set_value, to_dense, update,
+    update_add, update_sub, variable, zeros, zeros_like,
 )
 from .ops import (
-    abs, binary_crossentropy, cast, categorical_crossentropy, clip, dot, equal, exp,
-    expand_dims, greater, greater_equal, less, less_equal, log, logsumexp, maximum,
-    mean, minimum, not_equal, permute_dimensions, pow, relu, reshape, sigmoid, sign,
-    softmax, sqrt, square, sum, switch, tanh, transpose,
+    abs, all, any, arange, argmax, argmin, batch_dot, batch_flatten, bias_add,
+    binary_crossentropy, cast, categorical_crossentropy, clip, concatenate, cos, cumprod,
+    cumsum, dot, dropout, elu, equal, exp, expand_dims, flatten, gather, greater,
+    greater_equal, hard_sigmoid, identity, in_test_phase, in_train_phase, l2_normalize,
+    learning_phase, less, less_equal, log, logsumexp, max, maximum, mean, min, minimum,
+    not_equal, one_hot, permute_dimensions, pow, print_tensor, prod, random_binomial,
+    random_normal, random_normal_variable, random_uniform, random_uniform_variable, relu,
+    repeat, repeat_elements, reshape, reverse, round, set_learning_phase, shape, sigmoid,
+    sign, sin, slice, softmax, softplus, softsign, sparse_categorical_crossentropy, sqrt,
+    square, squeeze, stack, std, stop_gradient, sum, switch, tanh, tile, transpose,
+    truncated_normal, var,
 )
+from .ops.nn import batch_normalization, in_top_k, normalize_batch_in_training
 from .autodiff import gradients
 from .executor import function
+
+
+# --------------------------------------------------------------------------
+# Small pieces of Keras 2's global state
+
+_IMAGE_DATA_FORMAT = "channels_last"
+_UIDS = {}
+
+
+def backend():
+    """The name of the backend: ``'minigrad'``.
+
+    >>> from minigrad import backend as K
+    >>> K.backend()
+    'minigrad'
+    """
+    return "minigrad"
+
+
+def image_data_format():
+    """``'channels_last'`` (the default) or ``'channels_first'``; used by ``bias_add``.
+
+    >>> from minigrad import backend as K
+    >>> K.image_data_format()
+    'channels_last'
+    """
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format):
+    """Set the default data format: ``'channels_last'`` or ``'channels_first'``."""
+    global _IMAGE_DATA_FORMAT
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"set_image_data_format: unknown data format {data_format!r}")
+    _IMAGE_DATA_FORMAT = str(data_format)
+
+
+def get_uid(prefix=""):
+    """1, 2, 3, ... per ``prefix``: unique numbers for layer names, as in Keras.
+
+    >>> from minigrad import backend as K
+    >>> K.reset_uids(); K.get_uid('dense'), K.get_uid('dense')
+    (1, 2)
+    """
+    _UIDS.setdefault(prefix, itertools.count(1))
+    return next(_UIDS[prefix])
+
+
+def reset_uids():
+    """Restart every ``get_uid`` count."""
+    _UIDS.clear()
+
+
+def clear_session():
+    """Keras 2 discards its global graph here; minigrad has none (a graph is
+    whatever your tensors reference), so this only resets ``get_uid`` and
+    sets the learning phase back to 0."""
+    reset_uids()
+    set_learning_phase(0)
+
+
+def manual_variable_initialization(value):
+    """Accepted for compatibility: minigrad variables always hold their value
+    from the moment they are made, so there is nothing to initialise."""
+
+
+# --------------------------------------------------------------------------
+# What minigrad does not implement
+
+_CONV = "convolutions are outside minigrad's scope (a teaching engine for dense graphs)"
+_POOL = "pooling is outside minigrad's scope"
+_RECURRENCE = ("symbolic loops are outside minigrad's scope: write the loop in Python over "
+               "the steps (the graph unrolls it)")
+_CTC = "CTC (sequence) losses are outside minigrad's scope"
+_IMAGES = "image and volume resizing/padding is outside minigrad's scope"
+
+#: Keras 2.2 backend names that minigrad refuses, with the reason. Each is
+#: reachable as ``K.<name>``; calling it raises ``NotImplementedError``.
+UNSUPPORTED = {
+    "conv1d": _CONV, "conv2d": _CONV, "conv2d_transpose": _CONV, "conv3d": _CONV,
+    "conv3d_transpose": _CONV, "separable_conv1d": _CONV, "separable_conv2d": _CONV,
+    "depthwise_conv2d": _CONV, "local_conv1d": _CONV, "local_conv2d": _CONV,
+    "pool2d": _POOL, "pool3d": _POOL,
+    "rnn": _RECURRENCE, "map_fn": _RECURRENCE, "foldl": _RECURRENCE, "foldr": _RECURRENCE,
+    "ctc_label_dense_to_sparse": _CTC, "ctc_batch_cost": _CTC, "ctc_decode": _CTC,
+    "resize_images": _IMAGES, "resize_volumes": _IMAGES, "temporal_padding": _IMAGES,
+    "spatial_2d_padding": _IMAGES, "spatial_3d_padding": _IMAGES,
+    "get_session": "minigrad has no sessions: compile with K.function and call it",
+    "set_session": "minigrad has no sessions: compile with K.function and call it",
+    "is_keras_tensor": "minigrad has no Keras layers, so no tensor carries Keras layer history",
+}
+
+
+def _unsupported(name, reason):
+    def refuse(*args, **kwargs):
+        raise NotImplementedError(f"K.{name} is not supported by minigrad: {reason}")
+    refuse.__name__ = refuse.__qualname__ = name
+    refuse.__doc__ = f"Not supported by minigrad ({reason}); calling it raises NotImplementedError."
+    return refuse
+
+
+def __getattr__(name):
+    """``K.conv2d`` and the other names in :data:`UNSUPPORTED`: a function
+    that raises ``NotImplementedError`` naming itself when called."""
+    if name in UNSUPPORTED:
+        return _unsupported(name, UNSUPPORTED[name])
+    raise AttributeError(f"module 'minigrad.backend' has no attribute {name!r}")

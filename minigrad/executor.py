@@ -74,8 +74,11 @@ class Function:
 
         self.order = topological_order(self.outputs + [update.value for update in self.updates])
         fed = set(self.inputs)
-        self._unfed = [node for node in self.order if isinstance(node, Placeholder) and node not in fed]
-        self._variables = [node for node in self.order if isinstance(node, Variable)]
+        # A node that is both (the learning phase) is read like a variable
+        # unless it is among the inputs, where it is fed like a placeholder.
+        self._unfed = [node for node in self.order if isinstance(node, Placeholder)
+                       and not isinstance(node, Variable) and node not in fed]
+        self._variables = [node for node in self.order if isinstance(node, Variable) and node not in fed]
         # Leaf outputs would hand out the variable's (or the caller's) own array.
         self._copy_output = [output.op is None for output in self.outputs]
         self._copy_update = [isinstance(update.value, Placeholder) for update in self.updates]

@@ -222,6 +222,7 @@ class Node:
     def __neg__(self): return ops.negative(self)
     def __pos__(self): return self
     def __abs__(self): return ops.abs(self)
+    def __getitem__(self, key): return ops.getitem(self, key)  # ints, slices, None, ...
     def __lt__(self, other): return ops.less(self, other)
     def __le__(self, other): return ops.less_equal(self, other)
     def __gt__(self, other): return ops.greater(self, other)

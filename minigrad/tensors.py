@@ -240,3 +240,86 @@ def update_add(x, increment):
 def update_sub(x, decrement):
     """The update ``x <- x - decrement``."""
     return Update(x, x - decrement, "update_sub")
+
+
+def moving_average_update(x, value, momentum):
+    """The update ``x <- momentum * x + (1 - momentum) * value``, an
+    exponential moving average (Keras 2's Theano and CNTK form; its
+    TensorFlow backend also debiases the average, which minigrad does not).
+
+    >>> from minigrad import backend as K
+    >>> m = K.variable(0.)
+    >>> K.function([], [], updates=[K.moving_average_update(m, 10., 0.9)])([]); K.get_value(m)
+    []
+    array(1., dtype=float32)
+    """
+    return Update(x, x * momentum + value * (1.0 - momentum), "moving_average_update")
+
+
+# --------------------------------------------------------------------------
+# More creation and static information (Keras 2)
+
+def eye(size, dtype=None, name=None):
+    """A new variable holding the identity matrix: ``size`` rows and columns
+    (or ``(rows, columns)``).
+
+    >>> from minigrad import backend as K
+    >>> K.get_value(K.eye(2))
+    array([[1., 0.],
+           [0., 1.]], dtype=float32)
+    """
+    rows, columns = (size, size) if isinstance(size, (int, np.integer)) else tuple(size)
+    return Variable(np.eye(rows, columns), config.as_dtype(dtype), name)
+
+
+def get_variable_shape(x):
+    """The static shape of variable ``x`` (``int_shape``).
+
+    >>> from minigrad import backend as K
+    >>> K.get_variable_shape(K.zeros((2, 3)))
+    (2, 3)
+    """
+    return int_shape(x)
+
+
+def count_params(x):
+    """The number of entries of ``x``, whose shape must be fully known.
+
+    >>> from minigrad import backend as K
+    >>> K.count_params(K.zeros((2, 3)))
+    6
+    """
+    shape = int_shape(x)
+    if not is_fully_known(shape):
+        raise ValueError(f"count_params: the shape {format_shape(shape)} has unknown dimensions")
+    return int(np.prod(shape, dtype=np.int64))
+
+
+def is_placeholder(x):
+    """True when ``x`` was made by ``K.placeholder``.
+
+    >>> from minigrad import backend as K
+    >>> K.is_placeholder(K.placeholder(shape=(2,))), K.is_placeholder(K.variable(1.))
+    (True, False)
+    """
+    return isinstance(x, Placeholder) and not isinstance(x, Variable)
+
+
+def cast_to_floatx(x):
+    """A NumPy array of ``x`` in ``floatx()`` (not a tensor, as in Keras).
+
+    >>> from minigrad import backend as K
+    >>> K.cast_to_floatx([1, 2])
+    array([1., 2.], dtype=float32)
+    """
+    return np.asarray(x, dtype=config.floatx())
+
+
+def is_sparse(tensor):
+    """Always ``False``: minigrad has no sparse tensors."""
+    return False
+
+
+def to_dense(tensor):
+    """``tensor`` itself: minigrad tensors are always dense."""
+    return tensor

@@ -2,11 +2,28 @@
 NumPy forward and gradient; each public function builds a node of it."""
 
 from .elementwise import (
-    abs, add, cast, clip, divide, equal, exp, greater, greater_equal, less,
+    abs, add, cast, clip, cos, divide, equal, exp, greater, greater_equal, less,
     less_equal, log, log1p, maximum, minimum, multiply, negative, not_equal,
-    pow, relu, sigmoid, sign, sqrt, square, subtract, switch, tanh,
+    pow, relu, round, sigmoid, sign, sin, sqrt, square, subtract, switch, tanh,
 )
-from .reduce import broadcast_like, logsumexp, mean, sum, sum_like
-from .shape import expand_dims, permute_dimensions, reshape, reshape_like, transpose
-from .linalg import dot
-from .nn import binary_crossentropy, categorical_crossentropy, softmax
+from .reduce import (
+    all, any, argmax, argmin, broadcast_like, cumprod, cumsum, logsumexp, max, mean,
+    min, prod, std, sum, sum_like, var,
+)
+from .shape import (
+    batch_flatten, concatenate, expand_dims, flatten, permute_dimensions, repeat,
+    repeat_elements, reshape, reshape_like, reverse, squeeze, stack, tile, transpose,
+)
+from .indexing import gather, getitem, one_hot, slice
+from .linalg import batch_dot, dot
+from .nn import (
+    bias_add, binary_crossentropy, categorical_crossentropy, elu, hard_sigmoid,
+    l2_normalize, softmax, softplus, softsign, sparse_categorical_crossentropy,
+    stop_gradient,
+)
+from .random import (
+    dropout, random_binomial, random_normal, random_normal_variable, random_uniform,
+    random_uniform_variable, truncated_normal,
+)
+from .phase import in_test_phase, in_train_phase, learning_phase, set_learning_phase
+from .utility import arange, identity, print_tensor, shape

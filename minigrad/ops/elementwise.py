@@ -665,3 +665,63 @@ def switch(condition, then_expression, else_expression):
         trailing = range(condition.ndim, then_expression.ndim)
         condition = expand_dims(condition, tuple(trailing))
     return Where()(condition, then_expression, else_expression)
+
+
+# --------------------------------------------------------------------------
+# More math functions (Keras 2's cos, sin, round)
+
+class Cos(FloatElementwise):
+    """``y = cos x``;  ``dx = -g * sin x``."""
+    __slots__ = ()
+    name, ufunc = "cos", np.cos
+
+    def vjp(self, node, g, i):
+        return -g * sin(node.inputs[0])
+
+
+class Sin(FloatElementwise):
+    """``y = sin x``;  ``dx = g * cos x``."""
+    __slots__ = ()
+    name, ufunc = "sin", np.sin
+
+    def vjp(self, node, g, i):
+        return g * cos(node.inputs[0])
+
+
+class Round(Elementwise):
+    """``y`` = the nearest integer to ``x``, halves to even (TensorFlow's
+    ``tf.round``, NumPy's ``np.rint``); piecewise constant, so no gradient
+    flows (``K.gradients`` gives ``None``, as TensorFlow does)."""
+    __slots__ = ()
+    name, ufunc = "round", np.rint
+
+
+def cos(x):
+    """Cosine, elementwise: ``y = cos x``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.cos(K.constant([0., 3.14159265])))
+    array([ 1., -1.], dtype=float32)
+    """
+    return Cos()(x)
+
+
+def sin(x):
+    """Sine, elementwise: ``y = sin x``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.sin(K.constant([0., 1.5707964])))
+    array([0., 1.], dtype=float32)
+    """
+    return Sin()(x)
+
+
+def round(x):
+    """Round each entry to the nearest integer, halves to the even neighbour
+    (``round(0.5) = 0``, ``round(1.5) = 2``), as ``tf.round``; no gradient.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.round(K.constant([0.5, 1.5, -1.7, 2.2])))
+    array([ 0.,  2., -2.,  2.], dtype=float32)
+    """
+    return Round()(x)

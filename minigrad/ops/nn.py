@@ -84,3 +84,256 @@ def binary_crossentropy(target, output, from_logits=False):
         output = clip(output, eps, 1.0 - eps)
         output = log(output / (1.0 - output))
     return relu(output) - output * target + log1p(exp(-abs_(output)))
+
+
+# --------------------------------------------------------------------------
+# More activations, normalisation, losses and helpers (Keras 2.2's forms)
+
+class Softplus(Op):
+    """``y = log(1 + e ** x)``, computed as ``max(x, 0) + log1p(e ** -|x|)`` so
+    it never overflows;  ``dx = g * sigmoid(x)`` (exact at 0 too, where the
+    stable form's pieces have kinks)."""
+    __slots__ = ()
+    name = "softplus"
+
+    def infer(self, x):
+        return x.shape, x.dtype
+
+    def forward(self, x):
+        return (np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))).astype(x.dtype, copy=False)
+
+    def vjp(self, node, g, i):
+        from .elementwise import sigmoid
+        return g * sigmoid(node.inputs[0])
+
+
+class StopGradient(Op):
+    """``y = x``, but no gradient flows back through it."""
+    __slots__ = ()
+    name = "stop_gradient"
+
+    def infer(self, x):
+        return x.shape, x.dtype
+
+    def forward(self, x):
+        return x
+
+
+def _float(x):
+    """``x`` as a node of a float dtype (``floatx()`` for ints and bools)."""
+    from .elementwise import cast
+    x = as_node(x)
+    return x if x.dtype.kind == "f" else cast(x, config.floatx())
+
+
+def elu(x, alpha=1.0):
+    """Exponential linear unit: ``x`` for ``x > 0``, ``alpha * (e ** x - 1)`` otherwise.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.elu(K.constant([-1., 2.]), alpha=2.))
+    array([-1.26424,  2.     ], dtype=float32)
+    """
+    from .elementwise import greater, minimum, switch
+    x = _float(x)
+    # exp of min(x, 0): the branch not taken never overflows (no inf * 0 in the gradient).
+    return switch(greater(x, 0), x, alpha * (exp(minimum(x, 0)) - 1))
+
+
+def softplus(x):
+    """``log(1 + e ** x)``, without overflow.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.softplus(K.constant([-1000., 0., 1000.]))).tolist()
+    [0.0, 0.693147..., 1000.0]
+    """
+    return Softplus()(_float(x))
+
+
+def softsign(x):
+    """``x / (1 + |x|)``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.softsign(K.constant([-3., 1.])))
+    array([-0.75,  0.5 ], dtype=float32)
+    """
+    x = _float(x)
+    return x / (1 + abs_(x))
+
+
+def hard_sigmoid(x):
+    """Keras 2's piecewise-linear sigmoid: ``clip(0.2 x + 0.5, 0, 1)``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.hard_sigmoid(K.constant([-3., 0., 1., 3.])))
+    array([0. , 0.5, 0.7, 1. ], dtype=float32)
+    """
+    return clip(0.2 * _float(x) + 0.5, 0.0, 1.0)
+
+
+def l2_normalize(x, axis=None):
+    """``x / sqrt(max(sum(x ** 2, axis), 1e-12))``: unit Euclidean norm along
+    ``axis`` (all axes for ``None``), as ``tf.nn.l2_normalize``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.l2_normalize(K.constant([[3., 4.], [0., 0.]]), axis=-1))
+    array([[0.6, 0.8],
+           [0. , 0. ]], dtype=float32)
+    """
+    from .elementwise import maximum, sqrt, square
+    x = _float(x)
+    return x / sqrt(maximum(sum_(square(x), axis=axis, keepdims=True), 1e-12))
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Categorical cross-entropy with integer targets: ``-log p[target]``,
+    where ``p`` is ``output`` normalised along ``axis`` (Keras 2.2: clipped to
+    ``[eps, 1 - eps]``, logged, then treated as logits) or, with
+    ``from_logits``, ``softmax(output)``.
+
+    ``target`` has ``output``'s shape without ``axis`` (or with a size-1 axis
+    there, which is dropped); the result has ``target``'s shape.
+
+    >>> from minigrad import backend as K
+    >>> p = K.constant([[0.2, 0.8], [0.5, 0.5]])
+    >>> K.eval(K.sparse_categorical_crossentropy(K.constant([1, 0], dtype='int32'), p)).tolist()
+    [0.2231435..., 0.693147...]
+    """
+    from .elementwise import cast
+    from .indexing import one_hot
+    from .shape import permute_dimensions, squeeze
+    output = _float(output)
+    target = as_node(target)
+    (axis,) = normalize_axes(axis, output.ndim, "sparse_categorical_crossentropy")
+    if axis != output.ndim - 1:  # put the classes last, where one_hot puts them
+        perm = [a for a in range(output.ndim) if a != axis] + [axis]
+        output, axis = permute_dimensions(output, perm), output.ndim - 1
+    if target.ndim == output.ndim:
+        target = squeeze(target, -1)
+    num_classes = output.shape[-1]
+    if num_classes is None:
+        raise ValueError(f"sparse_categorical_crossentropy: the number of classes must be "
+                         f"known; output has shape {output.shape}")
+    if target.dtype.kind not in "iu":
+        target = cast(target, "int64")
+    if not from_logits:
+        eps = config.epsilon()
+        output = log(clip(output, eps, 1.0 - eps))
+    log_probabilities = output - logsumexp(output, axis=-1, keepdims=True)
+    return -sum_(one_hot(target, num_classes) * log_probabilities, axis=-1)
+
+
+def stop_gradient(variables):
+    """``variables`` (a tensor or a list of tensors) unchanged, but opaque to
+    ``K.gradients``: nothing flows back through them.
+
+    >>> from minigrad import backend as K
+    >>> w = K.variable(3.)
+    >>> K.gradients(K.stop_gradient(w) * w, [w])[0].op
+    multiply
+    >>> K.eval(K.gradients(K.stop_gradient(w) * w, [w])[0])
+    array(3., dtype=float32)
+    """
+    if isinstance(variables, (list, tuple)):
+        return [StopGradient()(as_node(v)) for v in variables]
+    return StopGradient()(as_node(variables))
+
+
+def bias_add(x, bias, data_format=None):
+    """``x + bias``, with ``bias`` (1-D: one value per channel, or of rank
+    ``ndim(x) - 1``) lined up with the channel axis: the last for
+    ``'channels_last'`` (the default), axis 1 for ``'channels_first'``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.bias_add(K.constant([[1., 2.], [3., 4.]]), K.constant([10., 20.])))
+    array([[11., 22.],
+           [13., 24.]], dtype=float32)
+    """
+    from .shape import expand_dims, reshape
+    x, bias = as_node(x), as_node(bias)
+    data_format = data_format or "channels_last"
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"bias_add: unknown data_format {data_format!r}")
+    if bias.ndim not in (1, x.ndim - 1):
+        raise ValueError(f"bias_add: unexpected bias dimensions {bias.ndim} (shape {bias.shape}); "
+                         f"expected 1 or {x.ndim - 1} for x of shape {x.shape}")
+    channels = x.shape[-1] if data_format == "channels_last" else x.shape[1]
+    if bias.ndim == 1 and None not in (channels, bias.shape[0]) and channels != bias.shape[0]:
+        raise ValueError(f"bias_add: bias of shape {bias.shape} does not match the "
+                         f"{channels} channels of x of shape {x.shape} ({data_format})")
+    if data_format == "channels_first" and x.ndim > 2:
+        if bias.ndim == 1:
+            bias = reshape(bias, (-1,) + (1,) * (x.ndim - 2))
+        else:  # (..., C) -> (C, ...)
+            bias = _channels_first(bias)
+    return x + expand_dims(bias, 0) if bias.ndim == x.ndim - 1 else x + bias
+
+
+def _channels_first(bias):
+    """A channels-last bias of rank ``ndim(x) - 1`` moved to channels-first order."""
+    from .shape import permute_dimensions
+    return permute_dimensions(bias, (bias.ndim - 1,) + tuple(range(bias.ndim - 1)))
+
+
+def in_top_k(predictions, targets, k):
+    """For each row ``i``: is ``targets[i]`` among the ``k`` largest entries of
+    ``predictions[i]``? (A bool tensor; ties at the boundary count as in, as
+    ``tf.nn.in_top_k``: the target is in when fewer than ``k`` entries beat it.)
+
+    >>> from minigrad import backend as K
+    >>> p = K.constant([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]])
+    >>> K.eval(K.in_top_k(p, K.constant([2, 2], dtype='int32'), 2))
+    array([ True, False])
+    """
+    from .elementwise import cast, greater, less
+    from .indexing import one_hot
+    predictions, targets = _float(predictions), as_node(targets)
+    if predictions.ndim != 2 or targets.ndim != 1:
+        raise ValueError(f"in_top_k: needs predictions of shape (batch, classes) and targets "
+                         f"of shape (batch,), got {predictions.shape} and {targets.shape}")
+    hot = one_hot(targets, predictions.shape[-1])
+    target_score = sum_(predictions * cast(hot, predictions.dtype), axis=-1, keepdims=True)
+    beaten_by = sum_(cast(greater(predictions, target_score), "int32"), axis=-1)
+    return less(beaten_by, k)
+
+
+def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
+    """``(x - mean) / sqrt(var + epsilon) * gamma + beta``, with ``mean``,
+    ``var``, ``beta``, ``gamma`` broadcast against ``x`` (``beta=None`` means
+    0, ``gamma=None`` means 1). ``axis`` is accepted for Keras 2.2's
+    signature; the operands' shapes already say how they line up.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.batch_normalization(K.constant([[1., 3.]]), K.constant([1., 1.]),
+    ...        K.constant([4., 1.]), None, None, epsilon=0.))
+    array([[0., 2.]], dtype=float32)
+    """
+    from .elementwise import sqrt
+    x = _float(x)
+    scale = 1.0 / sqrt(as_node(var, like=x) + epsilon)
+    if gamma is not None:
+        scale = scale * gamma
+    shifted = x * scale - as_node(mean, like=x) * scale
+    return shifted if beta is None else shifted + beta
+
+
+def normalize_batch_in_training(x, gamma, beta, reduction_axes, epsilon=1e-3):
+    """Normalise ``x`` by its own mean and variance over ``reduction_axes``;
+    returns ``(normalized, mean, var)``, the statistics without the reduced
+    axes. ``gamma`` and ``beta`` (or ``None``) have the shape of the axes kept.
+
+    >>> from minigrad import backend as K
+    >>> normed, m, v = K.normalize_batch_in_training(K.constant([[1.], [3.]]), None, None, [0], 0.)
+    >>> K.eval(normed).ravel(), K.eval(m), K.eval(v)
+    (array([-1.,  1.], dtype=float32), array([2.], dtype=float32), array([1.], dtype=float32))
+    """
+    from .reduce import mean as mean_, var as var_
+    from .shape import expand_dims
+    x = _float(x)
+    axes = normalize_axes(reduction_axes, x.ndim, "normalize_batch_in_training")
+    mean, var = mean_(x, axis=axes), var_(x, axis=axes)
+
+    def lined_up(t):
+        return None if t is None else expand_dims(as_node(t, like=x), axes)
+    normed = batch_normalization(x, lined_up(mean), lined_up(var), lined_up(beta),
+                                 lined_up(gamma), epsilon=epsilon)
+    return normed, mean, var

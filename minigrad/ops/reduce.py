@@ -214,3 +214,284 @@ def sum_like(g, like):
 
 
 from .shape import expand_dims  # noqa: E402  (shape ops use reductions too)
+
+
+# --------------------------------------------------------------------------
+# More reductions: max, min, prod, any, all, argmax, argmin; scans
+
+class Max(Reduction):
+    """``y = max of x over axes``;  ``dx = g`` shared equally among the entries
+    equal to the maximum (TensorFlow's rule: with ``k`` tied maxima each gets
+    ``g / k``), 0 elsewhere."""
+    __slots__ = ()
+    name, reduce = "max", np.maximum.reduce
+
+    def vjp(self, node, g, i):
+        from .elementwise import cast, equal
+        x = node.inputs[0]
+        selected = cast(equal(x, self.restore(node)), x.dtype)
+        return self.restore(g) * selected / sum(selected, axis=self.axes, keepdims=True)
+
+
+class Min(Max):
+    """``y = min of x over axes``;  ``dx = g`` shared equally among the minima."""
+    __slots__ = ()
+    name, reduce = "min", np.minimum.reduce
+
+
+class Prod(Reduction):
+    """``y = product of x over one axis`` (``K.prod`` chains one per axis);
+    ``dx_i = g * (product of the other entries)``, computed as an exclusive
+    cumulative product from the left times one from the right, so it is exact
+    even where some ``x_j`` are 0 (no division by ``x``)."""
+    __slots__ = ()
+    name, reduce = "prod", np.multiply.reduce
+
+    def vjp(self, node, g, i):
+        x = node.inputs[0]
+        if not self.axes:
+            return g
+        (axis,) = self.axes
+        others = (cumprod(x, axis, exclusive=True)
+                  * cumprod(x, axis, exclusive=True, reverse=True))
+        return self.restore(g) * others
+
+
+class Any(Reduction):
+    """``y = True`` where some entry over axes is true (input cast to bool); no gradient."""
+    __slots__ = ()
+    name, reduce = "any", np.logical_or.reduce
+
+
+class All(Reduction):
+    """``y = True`` where every entry over axes is true (input cast to bool); no gradient."""
+    __slots__ = ()
+    name, reduce = "all", np.logical_and.reduce
+
+
+class ArgReduce(Op):
+    """The index (int64) of the largest (``argmax``) or smallest (``argmin``)
+    entry along ``axis``, the first one on ties; indices have no gradient."""
+    __slots__ = ("axis",)
+    name = "argreduce"
+    find = None
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def infer(self, x):
+        return reduced_shape(x.shape, (self.axis,), False), np.dtype(np.int64)
+
+    def forward(self, x):
+        return type(self).find(x, axis=self.axis).astype(np.int64, copy=False)
+
+
+class ArgMax(ArgReduce):
+    __doc__ = ArgReduce.__doc__
+    __slots__ = ()
+    name, find = "argmax", np.argmax
+
+
+class ArgMin(ArgReduce):
+    __doc__ = ArgReduce.__doc__
+    __slots__ = ()
+    name, find = "argmin", np.argmin
+
+
+class Scan(Op):
+    """A running reduction along ``axis``: ``y_i = x_0 (+ or *) ... x_i``.
+
+    ``exclusive`` leaves ``x_i`` itself out (``y_0`` is the identity, 0 or 1);
+    ``reverse`` runs from the end. The flags exist for the gradients, which
+    are scans in the opposite direction (TensorFlow's ``cumsum``/``cumprod``).
+    """
+    __slots__ = ("axis", "exclusive", "reverse")
+    ufunc = None
+
+    def __init__(self, axis, exclusive=False, reverse=False):
+        self.axis = int(axis)
+        self.exclusive = bool(exclusive)
+        self.reverse = bool(reverse)
+
+    def infer(self, x):
+        return x.shape, self.forward(np.zeros((1,) * x.ndim, dtype=x.dtype)).dtype
+
+    def forward(self, x):
+        ufunc, axis = type(self).ufunc, self.axis
+        x = np.asarray(x)
+        if self.reverse:
+            x = np.flip(x, axis)
+        y = ufunc.accumulate(x, axis=axis)
+        if self.exclusive and y.shape[axis] > 0:
+            y = np.roll(y, 1, axis=axis)
+            y[(slice(None),) * axis + (0,)] = ufunc.identity
+        return np.flip(y, axis) if self.reverse else y
+
+
+class Cumsum(Scan):
+    """``y_i = x_0 + ... + x_i`` along ``axis``;  ``dx_k = g_k + ... + g_last``,
+    the same scan run backwards."""
+    __slots__ = ()
+    name, ufunc = "cumsum", np.add
+
+    def vjp(self, node, g, i):
+        return cumsum(g, self.axis, self.exclusive, not self.reverse)
+
+
+class Cumprod(Scan):
+    """``y_i = x_0 * ... * x_i`` along ``axis``;
+    ``dx_k = (g_k y_k + ... + g_last y_last) / x_k``, TensorFlow's formula,
+    exact wherever ``x_k != 0`` (at a zero it divides by zero)."""
+    __slots__ = ()
+    name, ufunc = "cumprod", np.multiply
+
+    def vjp(self, node, g, i):
+        return cumsum(g * node, self.axis, self.exclusive, not self.reverse) / node.inputs[0]
+
+
+def max(x, axis=None, keepdims=False):
+    """Maximum of ``x`` over ``axis`` (``None`` for all; an int, negative, or a list).
+
+    The gradient goes to the maximal entries, split equally among ties.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.max(K.constant([[1., 5.], [3., 4.]]), axis=-1))
+    array([5., 4.], dtype=float32)
+    """
+    x = as_node(x)
+    return Max(normalize_axes(axis, x.ndim, "max"), keepdims)(x)
+
+
+def min(x, axis=None, keepdims=False):
+    """Minimum of ``x`` over ``axis``; the gradient is split equally among ties.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.min(K.constant([[1., 5.], [3., 4.]]), axis=0, keepdims=True))
+    array([[1., 4.]], dtype=float32)
+    """
+    x = as_node(x)
+    return Min(normalize_axes(axis, x.ndim, "min"), keepdims)(x)
+
+
+def prod(x, axis=None, keepdims=False):
+    """Product of ``x`` over ``axis``: ``y = x_1 x_2 ... x_n``.
+
+    Several axes are reduced one after another (the gradient of a one-axis
+    product is exact even with zeros among the entries).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.prod(K.constant([[1., 2.], [3., 4.]])))
+    array(24., dtype=float32)
+    """
+    x = as_node(x)
+    axes = normalize_axes(axis, x.ndim, "prod")
+    if len(axes) <= 1:
+        return Prod(axes, keepdims)(x)
+    for axis in sorted(axes, reverse=True):  # highest first: lower indices stay valid
+        x = Prod((axis,), keepdims)(x)
+    return x
+
+
+def var(x, axis=None, keepdims=False):
+    """Variance over ``axis`` (the population form, dividing by ``n``):
+    ``mean((x - mean(x)) ** 2)``. Integer and boolean inputs become ``floatx()``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.var(K.constant([[1., 3.], [5., 9.]]), axis=1))
+    array([1., 4.], dtype=float32)
+    """
+    x = as_node(x)
+    if x.dtype.kind != "f":
+        from .elementwise import cast
+        x = cast(x, config.floatx())
+    deviations = x - mean(x, axis=axis, keepdims=True)
+    return mean(deviations * deviations, axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """Standard deviation over ``axis``: ``sqrt(var(x))`` (population form).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.std(K.constant([[1., 3.], [5., 9.]]), axis=-1, keepdims=True))
+    array([[1.],
+           [2.]], dtype=float32)
+    """
+    from .elementwise import sqrt
+    return sqrt(var(x, axis=axis, keepdims=keepdims))
+
+
+def any(x, axis=None, keepdims=False):
+    """Logical OR over ``axis`` (the input is cast to bool); a bool tensor.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.any(K.constant([[0., 1.], [0., 0.]]), axis=1))
+    array([ True, False])
+    """
+    from .elementwise import cast
+    x = as_node(x)
+    x = x if x.dtype == np.bool_ else cast(x, "bool")
+    return Any(normalize_axes(axis, x.ndim, "any"), keepdims)(x)
+
+
+def all(x, axis=None, keepdims=False):
+    """Logical AND over ``axis`` (the input is cast to bool); a bool tensor.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.all(K.constant([[2., 1.], [0., 1.]]), axis=1))
+    array([ True, False])
+    """
+    from .elementwise import cast
+    x = as_node(x)
+    x = x if x.dtype == np.bool_ else cast(x, "bool")
+    return All(normalize_axes(axis, x.ndim, "all"), keepdims)(x)
+
+
+def argmax(x, axis=-1):
+    """Index of the largest entry along ``axis`` (int64; the first on ties).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.argmax(K.constant([[1., 5., 2.], [7., 0., 7.]])))
+    array([1, 0])
+    """
+    x = as_node(x)
+    (axis,) = normalize_axes(axis, x.ndim, "argmax")
+    return ArgMax(axis)(x)
+
+
+def argmin(x, axis=-1):
+    """Index of the smallest entry along ``axis`` (int64; the first on ties).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.argmin(K.constant([[1., 5., 2.], [7., 0., 7.]]), axis=0))
+    array([0, 1, 0])
+    """
+    x = as_node(x)
+    (axis,) = normalize_axes(axis, x.ndim, "argmin")
+    return ArgMin(axis)(x)
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False):
+    """Cumulative sum along ``axis``: ``y_i = x_0 + ... + x_i``.
+
+    (``exclusive`` and ``reverse`` are TensorFlow's flags, used by gradients.)
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.cumsum(K.constant([[1., 2.], [3., 4.]]), axis=1))
+    array([[1., 3.],
+           [3., 7.]], dtype=float32)
+    """
+    x = as_node(x)
+    (axis,) = normalize_axes(axis, x.ndim, "cumsum")
+    return Cumsum(axis, exclusive, reverse)(x)
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False):
+    """Cumulative product along ``axis``: ``y_i = x_0 * ... * x_i``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.cumprod(K.constant([1., 2., 3., 4.])))
+    array([ 1.,  2.,  6., 24.], dtype=float32)
+    """
+    x = as_node(x)
+    (axis,) = normalize_axes(axis, x.ndim, "cumprod")
+    return Cumprod(axis, exclusive, reverse)(x)

@@ -3,7 +3,7 @@ transpose, expand_dims. Their gradients rearrange ``g`` back."""
 
 import numpy as np
 
-from ..graph import Op, as_node, format_shape, is_fully_known, normalize_axes
+from ..graph import Op, as_node, as_nodes, format_shape, is_fully_known, normalize_axes
 
 
 class ExpandDims(Op):
@@ -148,3 +148,351 @@ def permute_dimensions(x, pattern):
     (4, 2, 3)
     """
     return Transpose(pattern)(x)
+
+
+# --------------------------------------------------------------------------
+# Joining, repeating, flipping (Keras 2's concatenate, stack, tile, ...)
+
+class ZerosLike(Op):
+    """Zeros of the run-time shape of ``like`` and the given dtype; constant,
+    so no gradient. Gradients use it to pad a part back to a whole."""
+    __slots__ = ("dtype",)
+    name = "zeros_like"
+
+    def __init__(self, dtype):
+        self.dtype = np.dtype(dtype)
+
+    def infer(self, like):
+        return like.shape, self.dtype
+
+    def forward(self, like):
+        return np.zeros(np.shape(like), dtype=self.dtype)
+
+    def params(self):
+        return {"dtype": self.dtype.name}
+
+
+class Concatenate(Op):
+    """Join tensors along ``axis``; every other dimension must agree.
+    ``dx_k = `` the slice of ``g`` where ``x_k`` sits."""
+    __slots__ = ("axis",)
+    name = "concatenate"
+
+    def __init__(self, axis):
+        self.axis = int(axis)
+
+    def infer(self, *inputs):
+        shapes = [node.shape for node in inputs]
+        listed = ", ".join(format_shape(shape) for shape in shapes)
+        if len({len(shape) for shape in shapes}) != 1:
+            raise ValueError(f"concatenate: tensors of different ranks: {listed}")
+        shape = []
+        for axis, dims in enumerate(zip(*shapes)):
+            if axis == self.axis:
+                shape.append(None if None in dims else int(np.sum(dims)))
+                continue
+            known = {dim for dim in dims if dim is not None}
+            if len(known) > 1:
+                raise ValueError(f"concatenate: shapes {listed} differ in dimension {axis}, "
+                                 f"not only in the joined axis {self.axis}")
+            shape.append(known.pop() if known else None)
+        return tuple(shape), np.result_type(*(node.dtype for node in inputs))
+
+    def forward(self, *arrays):
+        return np.concatenate(arrays, axis=self.axis)
+
+    def vjp(self, node, g, i):
+        return ConcatPart(self.axis, i)(g, *node.inputs)
+
+
+class ConcatPart(Op):
+    """The ``index``-th part of ``g``, cut along ``axis`` at the run-time sizes
+    of ``parts`` (the gradient of ``concatenate``); its own gradient puts
+    ``g'`` back in place between zeros."""
+    __slots__ = ("axis", "index")
+    name = "concat_part"
+
+    def __init__(self, axis, index):
+        self.axis, self.index = int(axis), int(index)
+
+    def infer(self, g, *parts):
+        return parts[self.index].shape, g.dtype
+
+    def forward(self, g, *parts):
+        sizes = [np.shape(part)[self.axis] for part in parts]
+        start = int(np.sum(sizes[:self.index]))
+        return g[(slice(None),) * self.axis + (slice(start, start + sizes[self.index]),)]
+
+    def vjp(self, node, g, i):
+        if i != 0:
+            return None
+        parts = node.inputs[1:]
+        pieces = [g if k == self.index else ZerosLike(g.dtype)(part) for k, part in enumerate(parts)]
+        return Concatenate(self.axis)(*pieces)
+
+
+class Squeeze(Op):
+    """Remove ``axis``, which must have size 1;  ``dx = g`` reshaped back."""
+    __slots__ = ("axis",)
+    name = "squeeze"
+
+    def __init__(self, axis):
+        self.axis = int(axis)
+
+    def infer(self, x):
+        if x.shape[self.axis] not in (1, None):
+            raise ValueError(f"squeeze: axis {self.axis} of a tensor of shape "
+                             f"{format_shape(x.shape)} has size {x.shape[self.axis]}, not 1")
+        return x.shape[:self.axis] + x.shape[self.axis + 1:], x.dtype
+
+    def forward(self, x):
+        return np.squeeze(x, axis=self.axis)
+
+    def vjp(self, node, g, i):
+        return reshape_like(g, node.inputs[0])
+
+
+class Reverse(Op):
+    """Reverse the order of entries along ``axes``;  ``dx = g`` reversed the same way."""
+    __slots__ = ("axes",)
+    name = "reverse"
+
+    def __init__(self, axes):
+        self.axes = tuple(axes)
+
+    def infer(self, x):
+        return x.shape, x.dtype
+
+    def forward(self, x):
+        return np.flip(x, self.axes)
+
+    def vjp(self, node, g, i):
+        return Reverse(self.axes)(g)
+
+
+class Tile(Op):
+    """Repeat the whole of ``x`` ``reps[k]`` times along axis ``k`` (``np.tile``);
+    ``dx = `` the sum of the copies of ``g``."""
+    __slots__ = ("reps",)
+    name = "tile"
+
+    def __init__(self, reps):
+        self.reps = tuple(int(rep) for rep in reps)
+
+    def infer(self, x):
+        if len(self.reps) != x.ndim or any(rep < 0 for rep in self.reps):
+            raise ValueError(f"tile: cannot tile a tensor of shape {format_shape(x.shape)} "
+                             f"by {self.reps} (one non-negative count per axis)")
+        return tuple(None if dim is None else dim * rep
+                     for dim, rep in zip(x.shape, self.reps)), x.dtype
+
+    def forward(self, x):
+        return np.tile(x, self.reps)
+
+    def vjp(self, node, g, i):
+        return TileGrad(self.reps)(g, node.inputs[0])
+
+
+class TileGrad(Op):
+    """Sum the ``reps`` copies in ``g`` back onto the shape of ``like`` (the
+    gradient of ``tile``);  its gradient tiles ``g'`` again."""
+    __slots__ = ("reps",)
+    name = "tile_grad"
+
+    def __init__(self, reps):
+        self.reps = tuple(reps)
+
+    def infer(self, g, like):
+        return like.shape, g.dtype
+
+    def forward(self, g, like):
+        split = [size for pair in zip(self.reps, np.shape(like)) for size in pair]
+        return np.reshape(g, split).sum(axis=tuple(range(0, len(split), 2)))
+
+    def vjp(self, node, g, i):
+        return Tile(self.reps)(g) if i == 0 else None
+
+
+class RepeatElements(Op):
+    """Repeat each entry ``rep`` times along ``axis`` (``np.repeat``);
+    ``dx = `` the sum of each entry's ``rep`` copies in ``g``."""
+    __slots__ = ("rep", "axis")
+    name = "repeat_elements"
+
+    def __init__(self, rep, axis):
+        self.rep, self.axis = int(rep), int(axis)
+
+    def infer(self, x):
+        if self.rep < 0:
+            raise ValueError(f"repeat_elements: rep must be >= 0, got {self.rep}")
+        dim = x.shape[self.axis]
+        shape = list(x.shape)
+        shape[self.axis] = None if dim is None else dim * self.rep
+        return tuple(shape), x.dtype
+
+    def forward(self, x):
+        return np.repeat(x, self.rep, axis=self.axis)
+
+    def vjp(self, node, g, i):
+        return RepeatElementsGrad(self.rep, self.axis)(g, node.inputs[0])
+
+
+class RepeatElementsGrad(Op):
+    """Sum each run of ``rep`` entries of ``g`` along ``axis`` back onto the
+    shape of ``like`` (the gradient of ``repeat_elements``)."""
+    __slots__ = ("rep", "axis")
+    name = "repeat_elements_grad"
+
+    def __init__(self, rep, axis):
+        self.rep, self.axis = rep, axis
+
+    def infer(self, g, like):
+        return like.shape, g.dtype
+
+    def forward(self, g, like):
+        shape = np.shape(like)
+        split = shape[:self.axis] + (shape[self.axis], self.rep) + shape[self.axis + 1:]
+        return np.reshape(g, split).sum(axis=self.axis + 1)
+
+    def vjp(self, node, g, i):
+        return RepeatElements(self.rep, self.axis)(g) if i == 0 else None
+
+
+class BatchFlatten(Op):
+    """Keep axis 0 and flatten the rest: shape ``(n, d1, d2, ...) -> (n, d1 d2 ...)``;
+    ``dx = g`` reshaped back."""
+    __slots__ = ()
+    name = "batch_flatten"
+
+    def infer(self, x):
+        if x.ndim == 0:
+            raise ValueError("batch_flatten: needs a tensor of rank >= 1, got shape ()")
+        rest = x.shape[1:]
+        return (x.shape[0], int(np.prod(rest)) if is_fully_known(rest) else None), x.dtype
+
+    def forward(self, x):
+        return np.reshape(x, (np.shape(x)[0], -1))
+
+    def vjp(self, node, g, i):
+        return reshape_like(g, node.inputs[0])
+
+
+def concatenate(tensors, axis=-1):
+    """Join a list of tensors along ``axis``; the other dimensions must agree.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.concatenate([K.constant([[1.]]), K.constant([[2., 3.]])]))
+    array([[1., 2., 3.]], dtype=float32)
+    >>> K.int_shape(K.concatenate([K.placeholder(shape=(None, 2)), K.placeholder(shape=(4, 3))]))
+    (4, 5)
+    """
+    tensors = as_nodes(tuple(tensors))
+    if not tensors:
+        raise ValueError("concatenate: needs at least one tensor")
+    (axis,) = normalize_axes(axis, tensors[0].ndim, "concatenate")
+    return Concatenate(axis)(*tensors)
+
+
+def stack(x, axis=0):
+    """Stack a list of tensors of one shape along a new axis ``axis``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.stack([K.constant([1., 2.]), K.constant([3., 4.])], axis=1))
+    array([[1., 3.],
+           [2., 4.]], dtype=float32)
+    """
+    tensors = as_nodes(tuple(x))
+    if not tensors:
+        raise ValueError("stack: needs at least one tensor")
+    shapes = [node.shape for node in tensors]
+    if any(len(shape) != len(shapes[0]) for shape in shapes):
+        raise ValueError(f"stack: tensors of different ranks: "
+                         f"{', '.join(format_shape(shape) for shape in shapes)}")
+    (axis,) = normalize_axes(axis, tensors[0].ndim + 1, "stack")
+    return Concatenate(axis)(*(expand_dims(node, axis) for node in tensors))
+
+
+def squeeze(x, axis):
+    """Remove the size-1 axis ``axis``.
+
+    >>> from minigrad import backend as K
+    >>> K.int_shape(K.squeeze(K.placeholder(shape=(None, 1, 3)), 1))
+    (None, 3)
+    """
+    x = as_node(x)
+    (axis,) = normalize_axes(axis, x.ndim, "squeeze")
+    return Squeeze(axis)(x)
+
+
+def reverse(x, axes):
+    """Reverse ``x`` along ``axes`` (an int or a list).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.reverse(K.constant([[1., 2.], [3., 4.]]), axes=1))
+    array([[2., 1.],
+           [4., 3.]], dtype=float32)
+    """
+    x = as_node(x)
+    return Reverse(normalize_axes(axes, x.ndim, "reverse"))(x)
+
+
+def tile(x, n):
+    """Repeat ``x`` as a whole ``n[k]`` times along axis ``k``. An int ``n``
+    (or a shorter list) counts for the last axes, as ``np.tile``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.tile(K.constant([[1., 2.]]), [2, 2]))
+    array([[1., 2., 1., 2.],
+           [1., 2., 1., 2.]], dtype=float32)
+    """
+    x = as_node(x)
+    reps = (n,) if isinstance(n, (int, np.integer)) else tuple(n)
+    if len(reps) < x.ndim:
+        reps = (1,) * (x.ndim - len(reps)) + reps
+    return Tile(reps)(x)
+
+
+def repeat_elements(x, rep, axis):
+    """Repeat each entry of ``x`` ``rep`` times along ``axis`` (``np.repeat``).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.repeat_elements(K.constant([[1., 2.]]), 2, axis=1))
+    array([[1., 1., 2., 2.]], dtype=float32)
+    """
+    x = as_node(x)
+    (axis,) = normalize_axes(axis, x.ndim, "repeat_elements")
+    return RepeatElements(rep, axis)(x)
+
+
+def repeat(x, n):
+    """Repeat a 2-D tensor ``(samples, dim)`` ``n`` times: ``(samples, n, dim)``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.repeat(K.constant([[1., 2.]]), 2))
+    array([[[1., 2.],
+            [1., 2.]]], dtype=float32)
+    """
+    x = as_node(x)
+    if x.ndim != 2:
+        raise ValueError(f"repeat: needs a 2-D tensor, got shape {format_shape(x.shape)}")
+    return Tile((1, n, 1))(expand_dims(x, 1))
+
+
+def flatten(x):
+    """``x`` as a 1-D tensor.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.flatten(K.constant([[1., 2.], [3., 4.]])))
+    array([1., 2., 3., 4.], dtype=float32)
+    """
+    return Reshape((-1,))(as_node(x))
+
+
+def batch_flatten(x):
+    """Flatten every axis but the first: ``(n, d1, d2, ...) -> (n, d1 d2 ...)``.
+
+    >>> from minigrad import backend as K
+    >>> K.int_shape(K.batch_flatten(K.placeholder(shape=(None, 2, 3))))
+    (None, 6)
+    """
+    return BatchFlatten()(as_node(x))
