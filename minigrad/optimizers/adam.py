@@ -39,7 +39,8 @@ largest ``v`` seen so far, so an entry's effective rate never grows back::
 The paper shows (Section 5, a test here) a one-dimensional online problem
 where Adam converges to the worst point and AMSGrad to the best. Keras's
 AMSGrad keeps the bias correction of ``lr_t``, which the paper's Algorithm 2
-leaves out.
+leaves out. (Keras 2.2 also put one dummy ``vhat`` per parameter in
+``weights`` when ``amsgrad=False``; minigrad's plain Adam has no ``vhat``s.)
 """
 
 from .. import backend as K

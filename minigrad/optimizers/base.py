@@ -11,15 +11,17 @@ before.
 The shared mechanics, in the order a step meets them:
 
 * **gradients** (:meth:`Optimizer.get_gradients`): ``K.gradients``, then
-  Keras 2.2's clipping -- by norm against ONE global norm over all gradients,
+  Keras 2.2's clipping -- by norm, against ONE global norm over all the
+  gradients, then by value::
 
-  .. math:: n = \\sqrt{\\textstyle\\sum_i \\lVert g_i \\rVert^2},\\qquad
-            g_i \\leftarrow g_i \\cdot c / n \\quad\\text{when } n \\ge c,
+      n = sqrt(sum over params of sum(g**2))
+      g <- g * clipnorm / n          for every g, when n >= clipnorm
+      g <- clip(g, -clipvalue, clipvalue)
 
-  then by value, ``g <- clip(g, -c, c)``;
-* **time-based decay** (only when ``decay > 0`` at construction, as Keras):
-  :math:`\\eta_k = \\eta \\cdot 1 / (1 + \\text{decay} \\cdot k)` with ``k`` the
-  iteration count *before* the step;
+* **time-based decay** (only when ``decay > 0`` at construction, as Keras)::
+
+      lr_k = lr * (1 / (1 + decay * k))    k: the iteration count BEFORE the step
+
 * **iterations**: an int64 variable, incremented by every step;
 * **constraints**: a parameter created with ``K.variable(..., constraint=f)``
   gets ``f(new_p)`` instead of ``new_p``;
@@ -31,6 +33,8 @@ The shared mechanics, in the order a step meets them:
 A subclass creates its hyperparameters in ``__init__`` with
 :meth:`Optimizer._hyperparameter` (a variable) or :meth:`Optimizer._setting`
 (a plain Python value), and writes its update rule in ``get_updates``.
+Unlike Keras 2.2, every optimizer puts ``iterations`` first in ``weights``
+(Keras 2.2 left it out for RMSprop, Adagrad and Adadelta).
 """
 
 import math
@@ -134,6 +138,13 @@ class Optimizer:
         Raises:
             ValueError: a parameter that ``loss`` does not depend on (its
                 gradient would be ``None``).
+
+        >>> from minigrad import backend as K
+        >>> from minigrad.optimizers import SGD
+        >>> a, b = K.variable([3., 0.]), K.variable([4.])
+        >>> loss = (K.sum(K.square(a)) + K.sum(K.square(b))) / 2   # gradients a, b
+        >>> [K.eval(g) for g in SGD(clipnorm=1.).get_gradients(loss, [a, b])]
+        [array([0.6, 0. ], dtype=float32), array([0.8], dtype=float32)]
         """
         grads = K.gradients(loss, params)
         missing = [p.name for p, g in zip(params, grads) if g is None]
