@@ -20,7 +20,7 @@ The accumulator starts at 0.
 """
 
 from .. import backend as K
-from .base import AT_LEAST_ZERO, FRACTION, Optimizer
+from .base import FRACTION, Optimizer
 
 
 class RMSprop(Optimizer):
