@@ -7,6 +7,8 @@ into nested block quotes) and, here and there, reST roles such as
 
 * fences every doctest example as a ``pycon`` code block (the example itself
   is untouched: ``pytest --doctest-modules`` reads the source, not this);
+* turns ``:math:`x``` and ``.. math::`` blocks into arithmatex's
+  ``\\(x\\)`` and ``\\[x\\]``, so MathJax typesets them;
 * turns ``:class:`x``` / ``:func:`~a.b``` into plain code, and a
   paragraph ending in ``::`` (a reST literal block) into one ending in ``:``.
 """
@@ -15,6 +17,7 @@ import re
 
 import griffe
 
+MATH = re.compile(r":math:`([^`]+)`")
 ROLE = re.compile(r":(?:class|func|meth|mod|attr|data|exc|obj):`~?([^`]+)`")
 
 
@@ -26,6 +29,18 @@ def markdown_docstring(text):
         stripped = line.lstrip()
         if stripped.startswith("```"):
             fence = not fence
+        if not fence and stripped.startswith(".. math::"):
+            indent = len(line) - len(stripped)
+            parts = [stripped[len(".. math::"):].strip()]
+            i += 1
+            while i < len(lines) and (not lines[i].strip()
+                                      or len(lines[i]) - len(lines[i].lstrip()) > indent):
+                if lines[i].strip():
+                    parts.append(lines[i].strip())
+                i += 1
+            out.append(" " * indent + "\\[ " + " ".join(p for p in parts if p) + " \\]")
+            out.append("")
+            continue
         if not fence and stripped.startswith(">>>"):
             indent = line[: len(line) - len(stripped)]
             out.append(f"{indent}```pycon")
@@ -35,6 +50,7 @@ def markdown_docstring(text):
             out.append(f"{indent}```")
             continue
         if not fence:
+            line = MATH.sub(lambda m: "\\(" + m.group(1) + "\\)", line)
             line = ROLE.sub(r"`\1`", line)
             if line.endswith("::") and not line.strip() == "::":
                 line = line[:-1]

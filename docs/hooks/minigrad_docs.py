@@ -40,6 +40,7 @@ import json
 import logging
 import re
 import runpy
+import sys
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -48,6 +49,9 @@ from mkdocs.structure.files import File
 log = logging.getLogger("mkdocs.hooks.minigrad")
 
 ROOT = Path(__file__).resolve().parents[2]
+# Document (and run the examples of) the checkout this site is built from,
+# whatever else the environment has installed.
+sys.path.insert(0, str(ROOT))
 LESSONS = ROOT / "lessons"
 EXAMPLE = Path(__file__).with_name("concepts_example.py")
 KERAS_NAMES = Path(__file__).with_name("keras_backend_names.json")
@@ -161,13 +165,33 @@ def backend_functions():
 
 
 def unsupported_names():
-    """Keras 2 backend names that minigrad refuses with ``NotImplementedError``."""
+    """``{name: message}`` for the Keras 2 backend names minigrad refuses.
+
+    Read from the backend itself: a name is refused when looking it up on
+    ``K`` raises ``NotImplementedError`` (the message says why), or when the
+    backend lists it in an ``UNSUPPORTED``-style collection.
+    """
     K = importlib.import_module("minigrad.backend")
-    for attribute in ("UNSUPPORTED", "unsupported", "NOT_SUPPORTED", "_UNSUPPORTED"):
+    refused = {}
+    for attribute in ("UNSUPPORTED", "NOT_SUPPORTED", "unsupported", "_UNSUPPORTED"):
         names = getattr(K, attribute, None)
-        if names:
-            return dict(names) if isinstance(names, dict) else {name: "" for name in names}
-    return {}
+        if isinstance(names, dict):
+            refused.update({name: str(why) for name, why in names.items()})
+        elif names and not callable(names):
+            refused.update({name: "" for name in names})
+    for name in keras_names():
+        try:
+            getattr(K, name)
+        except NotImplementedError as error:
+            refused.setdefault(name, str(error))
+        except AttributeError:
+            pass
+    return refused
+
+
+def keras_names():
+    """``{family: {name: note}}``: the Keras 2.2 backend, with minigrad's differences."""
+    return json.loads(KERAS_NAMES.read_text(encoding="utf-8"))
 
 
 def backend_rest(markdown):
@@ -176,41 +200,55 @@ def backend_rest(markdown):
     return "\n\n".join(f"::: minigrad.backend.{name}" for name in rest) + "\n"
 
 
-OPTIMIZER_CLASSES = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "AMSGrad",
-                     "Adamax", "Nadam"]
-REGISTRY_FUNCTIONS = ["get", "serialize", "deserialize"]
+#: The optimizer modules in reading order, each with the names it defines.
+OPTIMIZER_MODULES = [
+    ("base", ["Optimizer"]), ("sgd", ["SGD"]), ("rmsprop", ["RMSprop"]),
+    ("adagrad", ["Adagrad"]), ("adadelta", ["Adadelta"]), ("adam", ["Adam", "AMSGrad"]),
+    ("adamax", ["Adamax"]), ("nadam", ["Nadam"]),
+    ("registry", ["get", "serialize", "deserialize"]),
+]
 
 
 def optimizers_api():
-    try:
-        optimizers = importlib.import_module("minigrad.optimizers")
-    except ImportError:
-        optimizers = None
-    present = [name for name in OPTIMIZER_CLASSES + REGISTRY_FUNCTIONS
-               if optimizers is not None and hasattr(optimizers, name)]
-    if not present:
+    """Each optimizer module (its docstring has the rule in math) with its classes."""
+    blocks = []
+    for module, names in OPTIMIZER_MODULES:
+        try:
+            imported = importlib.import_module(f"minigrad.optimizers.{module}")
+        except ImportError:
+            continue
+        present = [name for name in names if hasattr(imported, name)]
+        if present:
+            blocks.append(f"::: minigrad.optimizers.{module}\n    options:\n"
+                          f"      members: [{', '.join(present)}]\n      heading_level: 3\n")
+    if not blocks:
         log.info("minigrad.optimizers has no optimizers yet: the API page lists none")
         return ("!!! note \"Not in this build\"\n    `minigrad.optimizers` was not importable "
                 "when this site was built.\n")
-    return "\n\n".join(f"::: minigrad.optimizers.{name}" for name in present) + "\n"
+    return "\n".join(blocks)
 
 
 def keras_table():
-    """Rows of the compatibility table: every Keras 2.2 backend name and its status here."""
-    keras = json.loads(KERAS_NAMES.read_text(encoding="utf-8"))
+    """One table per family: every Keras 2.2 backend name and its status here."""
     K = importlib.import_module("minigrad.backend")
     refused = unsupported_names()
-    rows = ["| Keras 2.2 `K.` name | minigrad | |", "|---|---|---|"]
-    for family, names in keras.items():
-        for name in names:
+    documented = set(backend_functions())
+    out = []
+    for family, names in keras_names().items():
+        out += [f"### {family.capitalize()}", "",
+                "| `K.` name | in minigrad | differences from Keras 2.2 |", "|---|---|---|"]
+        for name, note in names.items():
             if name in refused:
                 status, note = "not supported", "raises `NotImplementedError`"
-            elif callable(vars(K).get(name)):
-                status, note = "supported", f"[`K.{name}`][minigrad.backend.{name}]"
+            elif name in documented:
+                status = f"[supported][minigrad.backend.{name}]"
+            elif hasattr(K, name):
+                status = "supported"
             else:
-                status, note = "missing", "not yet in minigrad"
-            rows.append(f"| `{name}` ({family}) | {status} | {note} |")
-    return "\n".join(rows) + "\n"
+                status, note = "missing", note or "not in minigrad yet"
+            out.append(f"| `{name}` | {status} | {note} |")
+        out.append("")
+    return "\n".join(out) + "\n"
 
 
 def unsupported_list():
