@@ -3,7 +3,7 @@ transpose, expand_dims. Their gradients rearrange ``g`` back."""
 
 import numpy as np
 
-from ..graph import Op, as_node, as_nodes, format_shape, is_fully_known, normalize_axes
+from ..graph import Op, as_node, as_nodes, format_shape, is_fully_known, normalize_axes, same_shape
 
 
 class ExpandDims(Op):
@@ -405,8 +405,8 @@ def stack(x, axis=0):
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
     shapes = [node.shape for node in tensors]
-    if any(len(shape) != len(shapes[0]) for shape in shapes):
-        raise ValueError(f"stack: tensors of different ranks: "
+    if not all(same_shape(shape, shapes[0]) for shape in shapes):
+        raise ValueError(f"stack: tensors of different shapes: "
                          f"{', '.join(format_shape(shape) for shape in shapes)}")
     (axis,) = normalize_axes(axis, tensors[0].ndim + 1, "stack")
     return Concatenate(axis)(*(expand_dims(node, axis) for node in tensors))
