@@ -1,0 +1,405 @@
+"""The rest of the Keras 2 backend: creation and value functions (eye,
+arange, count_params, print_tensor, ...), the learning phase, random draws
+and dropout, dtypes, and the names minigrad refuses."""
+
+import inspect
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import backend as K
+from minigrad.ops import phase
+
+
+@pytest.fixture(autouse=True)
+def test_phase():
+    """Every test starts and ends in the test phase (0)."""
+    K.set_learning_phase(0)
+    yield
+    K.set_learning_phase(0)
+
+
+# --------------------------------------------------------------------------
+# Creation and values
+
+def test_eye():
+    w = K.eye(3)
+    assert isinstance(w, mg.Variable) and K.dtype(w) == "float32"
+    np.testing.assert_array_equal(K.get_value(w), np.eye(3))
+    np.testing.assert_array_equal(K.get_value(K.eye((2, 3), dtype="float64")), np.eye(2, 3))
+    assert K.dtype(K.eye(2, dtype="int32")) == "int32"
+
+
+@pytest.mark.parametrize("args, kwargs, expected", [
+    ((5,), {}, np.arange(5)),
+    ((2, 8, 2), {}, np.arange(2, 8, 2)),
+    ((-3,), {}, np.arange(0)),                 # negative single bound: empty, as Keras
+    ((3, 3), {}, np.arange(0)),                # empty range
+    ((5, 0, -2), {}, np.arange(5, 0, -2)),
+    ((0.5, 3), {}, np.arange(0.5, 3).astype("int32")),   # computed, then cast to int32
+    ((0.0, 1.0, 0.25), {"dtype": "float64"}, np.arange(0.0, 1.0, 0.25)),
+])
+def test_arange_values(args, kwargs, expected):
+    out = K.arange(*args, **kwargs)
+    value = K.eval(out)
+    assert value.dtype == np.dtype(kwargs.get("dtype", "int32"))
+    np.testing.assert_array_equal(value, expected)
+    assert K.int_shape(out) == expected.shape
+
+
+def test_arange_with_tensor_bounds():
+    n = K.placeholder(shape=(), dtype="int32")
+    out = K.arange(n)
+    assert K.int_shape(out) == (None,) and K.dtype(out) == "int32"
+    f = K.function([n], [out])
+    np.testing.assert_array_equal(f([4])[0], [0, 1, 2, 3])
+    assert f([-2])[0].shape == (0,)
+    np.testing.assert_array_equal(K.eval(K.arange(K.constant(1.0), 4, dtype="float32")), [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="step"):
+        K.arange(0, 3, 0)
+    with pytest.raises(ValueError, match="scalars"):
+        K.arange(K.constant([1, 2]))
+
+
+def test_count_params_and_variable_shape():
+    assert K.count_params(K.zeros((2, 3, 4))) == 24
+    assert K.count_params(K.variable(1.0)) == 1
+    assert K.get_variable_shape(K.zeros((2, 3))) == (2, 3)
+    with pytest.raises(ValueError, match=r"\(None, 3\)"):
+        K.count_params(K.placeholder(shape=(None, 3)))
+
+
+def test_is_placeholder_and_friends():
+    assert K.is_placeholder(K.placeholder(shape=(2,)))
+    assert not K.is_placeholder(K.variable(1.0))
+    assert not K.is_placeholder(K.constant(1.0))
+    assert not K.is_placeholder(K.learning_phase())
+    assert not K.is_sparse(K.constant(1.0))
+    x = K.constant(1.0)
+    assert K.to_dense(x) is x
+    assert K.cast_to_floatx([1, 2]).dtype == np.float32
+
+
+def test_print_tensor_prints_at_every_evaluation(capsys):
+    x = K.placeholder(shape=(2,))
+    y = K.print_tensor(x, message="x = ") * 2
+    f = K.function([x], [y])
+    capsys.readouterr()
+    np.testing.assert_array_equal(f([[1.0, 2.0]])[0], [2.0, 4.0])
+    f([[3.0, 4.0]])
+    assert capsys.readouterr().out == "x = [1. 2.]\nx = [3. 4.]\n"
+    w = K.variable([1.0, 2.0], dtype="float64")
+    assert mg.gradcheck(K.print_tensor(w) * w, [w])
+    assert K.int_shape(K.print_tensor(x)) == (2,)
+    capsys.readouterr()
+
+
+def test_identity_and_shape():
+    w = K.variable([1.0, 2.0], dtype="float64")
+    np.testing.assert_array_equal(K.eval(K.identity(w)), [1.0, 2.0])
+    assert mg.gradcheck(K.identity(w) * w, [w])
+    x = K.placeholder(shape=(None, 3))
+    assert K.int_shape(K.shape(x)) == (2,)
+    np.testing.assert_array_equal(K.function([x], [K.shape(x)])([np.zeros((5, 3))])[0], [5, 3])
+
+
+def test_moving_average_update():
+    m = K.variable(2.0)
+    K.function([], [], updates=[K.moving_average_update(m, 10.0, 0.75)])([])
+    np.testing.assert_allclose(K.get_value(m), 0.75 * 2 + 0.25 * 10)
+
+
+# --------------------------------------------------------------------------
+# The learning phase
+
+def test_set_learning_phase_accepts_only_0_and_1():
+    for bad in (2, -1, 0.5, "train", None):
+        with pytest.raises(ValueError, match="0 .* or 1"):
+            K.set_learning_phase(bad)
+    assert K.get_value(K.learning_phase()) == 0
+    K.set_learning_phase(1)
+    assert K.get_value(K.learning_phase()) == 1
+    K.set_learning_phase(True)
+    assert K.get_value(K.learning_phase()) == 1
+
+
+def test_in_train_phase_follows_the_phase_at_call_time():
+    x = K.placeholder(shape=(2,))
+    y = K.in_train_phase(x * 10, x)
+    f = K.function([x], [y])              # compiled before the phase changes
+    assert f([[1.0, 2.0]])[0].tolist() == [1.0, 2.0]
+    K.set_learning_phase(1)
+    assert f([[1.0, 2.0]])[0].tolist() == [10.0, 20.0]
+    K.set_learning_phase(0)
+    assert K.eval(K.in_test_phase(K.constant(1.0), K.constant(0.0))) == 1.0
+
+
+def test_learning_phase_can_be_fed_like_keras():
+    x = K.placeholder(shape=(2,))
+    f = K.function([x, K.learning_phase()], [K.in_train_phase(x * 10, x)])
+    assert f([[1.0, 2.0], 1])[0].tolist() == [10.0, 20.0]
+    assert f([[1.0, 2.0], 0])[0].tolist() == [1.0, 2.0]
+    K.set_learning_phase(1)
+    assert f([[1.0, 2.0], 0])[0].tolist() == [1.0, 2.0]   # a feed wins over the stored value
+
+
+def test_in_train_phase_literal_training_and_callables():
+    a, b = K.constant([1.0]), K.constant([2.0])
+    assert K.in_train_phase(a, b, training=1) is a
+    assert K.in_train_phase(a, b, training=False) is b
+    assert K.in_train_phase(lambda: a, lambda: b, training=True) is a
+    assert K.in_test_phase(a, b, training=0) is a
+    t = K.placeholder(shape=(), dtype="bool")
+    f = K.function([t], [K.in_train_phase(lambda: a, b, training=t)])
+    assert f([True])[0].tolist() == [1.0] and f([False])[0].tolist() == [2.0]
+    assert K.eval(K.in_train_phase(lambda: a * 3, lambda: b)).tolist() == [2.0]
+
+
+def test_learning_phase_has_no_gradient_and_is_one_node():
+    assert K.learning_phase() is K.learning_phase()
+    assert isinstance(K.learning_phase(), phase.LearningPhase)
+    w = K.variable([1.0, 2.0], dtype="float64")
+    K.set_learning_phase(1)
+    assert mg.gradcheck(K.in_train_phase(w * w, w), [w])
+    (g,) = K.gradients(K.sum(K.in_train_phase(w * 3, w * 5)), [w])
+    assert K.eval(g).tolist() == [3.0, 3.0]
+
+
+# --------------------------------------------------------------------------
+# Random draws
+
+RANDOM = {
+    "normal": lambda shape, **kw: K.random_normal(shape, mean=1.0, stddev=2.0, **kw),
+    "uniform": lambda shape, **kw: K.random_uniform(shape, minval=-1.0, maxval=3.0, **kw),
+    "binomial": lambda shape, **kw: K.random_binomial(shape, p=0.3, **kw),
+    "truncated": lambda shape, **kw: K.truncated_normal(shape, mean=1.0, stddev=2.0, **kw),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RANDOM))
+@pytest.mark.parametrize("dtype", [None, "float16", "float64"])
+def test_random_shape_dtype_and_fresh_draws(name, dtype):
+    x = RANDOM[name]((50, 40), dtype=dtype)
+    assert K.int_shape(x) == (50, 40) and K.dtype(x) == (dtype or "float32")
+    first, second = K.eval(x), K.eval(x)
+    assert first.shape == (50, 40) and first.dtype == np.dtype(dtype or "float32")
+    assert not np.array_equal(first, second)
+    f = K.function([], [x])
+    assert not np.array_equal(f([])[0], f([])[0])
+
+
+@pytest.mark.parametrize("name", sorted(RANDOM))
+def test_random_seed_gives_the_same_sequence(name):
+    a, b = RANDOM[name]((20,), seed=7), RANDOM[name]((20,), seed=7)
+    for _ in range(3):
+        np.testing.assert_array_equal(K.eval(a), K.eval(b))
+    c = RANDOM[name]((20,), seed=8)
+    assert not np.array_equal(K.eval(RANDOM[name]((20,), seed=7)), K.eval(c))
+
+
+def test_random_never_touches_numpys_global_generator():
+    np.random.seed(123)
+    expected = np.random.random(3)
+    np.random.seed(123)
+    for name in RANDOM:
+        K.eval(RANDOM[name]((10,)))
+    K.eval(K.dropout(K.ones((10,)), 0.5))
+    K.random_normal_variable((3,), 0.0, 1.0)
+    K.random_uniform_variable((3,), 0.0, 1.0)
+    np.testing.assert_array_equal(np.random.random(3), expected)
+
+
+def test_random_distributions():
+    n = 200_000
+    normal = K.eval(K.random_normal((n,), 1.0, 2.0, dtype="float64", seed=0))
+    assert abs(normal.mean() - 1.0) < 0.03 and abs(normal.std() - 2.0) < 0.03
+    uniform = K.eval(K.random_uniform((n,), -1.0, 3.0, dtype="float64", seed=0))
+    assert uniform.min() >= -1.0 and uniform.max() < 3.0 and abs(uniform.mean() - 1.0) < 0.03
+    binomial = K.eval(K.random_binomial((n,), 0.3, seed=0))
+    assert set(np.unique(binomial)) == {0.0, 1.0} and abs(binomial.mean() - 0.3) < 0.01
+    assert K.eval(K.random_binomial((5,), 0.0, seed=0)).sum() == 0
+    truncated = K.eval(K.truncated_normal((n,), 1.0, 2.0, dtype="float64", seed=0))
+    assert truncated.min() >= 1.0 - 4.0 and truncated.max() <= 1.0 + 4.0
+    # a normal truncated at two standard deviations has stddev 0.8796 sigma
+    assert abs(truncated.std() - 2.0 * 0.8796) < 0.02 and abs(truncated.mean() - 1.0) < 0.02
+
+
+def test_random_has_no_gradient():
+    w = K.variable([1.0, 2.0], dtype="float64")
+    noise = K.random_normal((2,), dtype="float64")
+    assert K.gradients(K.sum(noise), [w]) == [None]
+    (g,) = K.gradients(K.sum(w * noise), [w])
+    f = K.function([], [g, noise])
+    grad, drawn = f([])
+    np.testing.assert_array_equal(grad, drawn)   # the same draw in one call
+
+
+def test_random_variables():
+    w = K.random_normal_variable((3, 4), 0.5, 2.0, seed=1, name="w")
+    assert isinstance(w, mg.Variable) and w.name == "w" and K.dtype(w) == "float32"
+    np.testing.assert_array_equal(K.get_value(w), K.get_value(K.random_normal_variable((3, 4), 0.5, 2.0, seed=1)))
+    u = K.random_uniform_variable((1000,), -2.0, -1.0, dtype="float64", seed=2)
+    assert K.dtype(u) == "float64" and -2 <= K.get_value(u).min() and K.get_value(u).max() < -1
+    np.testing.assert_array_equal(K.get_value(w), K.get_value(w))   # drawn once
+
+
+def test_random_shape_errors():
+    with pytest.raises(ValueError, match="negative"):
+        K.random_normal((2, -1))
+    with pytest.raises(ValueError, match="float"):
+        K.random_uniform((2,), dtype="int32")
+
+
+# --------------------------------------------------------------------------
+# Dropout
+
+def test_dropout_values_and_scaling():
+    x = K.ones((10_000,), dtype="float64")
+    y = K.eval(K.dropout(x, 0.25, seed=0))
+    assert set(np.unique(np.round(y, 12))) == {0.0, round(1 / 0.75, 12)}
+    assert abs((y == 0).mean() - 0.25) < 0.02
+    np.testing.assert_array_equal(K.eval(K.dropout(x, 0.0)), np.ones(10_000))
+
+
+@pytest.mark.parametrize("level", [-0.1, 1.0, 1.5])
+def test_dropout_rejects_levels_outside_0_1(level):
+    with pytest.raises(ValueError, match="level"):
+        K.dropout(K.ones((3,)), level)
+
+
+def test_dropout_noise_shape_and_unknown_batch():
+    x = K.placeholder(shape=(None, 4))
+    y = K.dropout(x, 0.5, noise_shape=(None, 1), seed=3)
+    assert K.int_shape(y) == (None, 4)
+    out = K.function([x], [y])([np.ones((200, 4))])[0]
+    assert out.shape == (200, 4)
+    assert (out == out[:, :1]).all()             # one draw shared along axis 1
+    assert 0 < (out[:, 0] == 0).sum() < 200
+    z = K.function([x], [K.dropout(x, 0.5, seed=3)])([np.ones((6, 4))])[0]
+    assert z.shape == (6, 4)
+    with pytest.raises(ValueError, match="noise_shape"):
+        K.dropout(K.ones((2, 4)), 0.5, noise_shape=(2, 3))
+
+
+def test_dropout_gradient_uses_the_same_mask():
+    w = K.variable(np.full(1000, 2.0), dtype="float64")
+    y = K.dropout(w, 0.4, seed=0)
+    (g,) = K.gradients(K.sum(y), [w])
+    out, grad = K.function([], [y, g])([])
+    np.testing.assert_allclose(grad, out / 2.0)
+    # learning phase + dropout, the Keras idiom
+    x = K.placeholder(shape=(None, 3))
+    f = K.function([x, K.learning_phase()], [K.in_train_phase(K.dropout(x, 0.5), x)])
+    data = np.ones((100, 3))
+    np.testing.assert_array_equal(f([data, 0])[0], data)
+    assert (f([data, 1])[0] == 0).any()
+
+
+# --------------------------------------------------------------------------
+# Dtypes
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_float_dtypes_flow_through(dtype):
+    K.set_floatx(dtype)
+    x = K.placeholder(shape=(None, 3))
+    outputs = [K.max(x, axis=1), K.prod(x), K.var(x), K.cumsum(x, 1), K.elu(x), K.softplus(x),
+               K.l2_normalize(x, 1), K.concatenate([x, x]), K.tile(x, 2), x[:, 1:], K.gather(x, [0]),
+               K.batch_dot(x, x, axes=1), K.dropout(x, 0.5), K.sin(x), K.one_hot(K.argmax(x), 3)]
+    values = K.function([x], outputs)([np.full((2, 3), 0.5)])
+    for node, value in zip(outputs, values):
+        assert K.dtype(node) == dtype and value.dtype == np.dtype(dtype), node
+
+
+def test_int_and_bool_variables():
+    i = K.variable([3, 1, 2], dtype="int32")
+    b = K.variable([True, False, True], dtype="bool")
+    assert K.eval(K.max(i)).tolist() == 3 and K.dtype(K.max(i)) == "int32"
+    assert K.eval(K.cumsum(i)).tolist() == [3, 4, 6]
+    assert K.eval(K.argmax(i)).tolist() == 0
+    assert K.eval(K.concatenate([i, i])).tolist() == [3, 1, 2, 3, 1, 2]
+    assert K.eval(i[::-1]).tolist() == [2, 1, 3]
+    assert K.eval(K.any(b)).tolist() is True and K.eval(K.all(b)).tolist() is False
+    assert K.eval(K.reverse(b, 0)).tolist() == [True, False, True]
+    assert K.eval(K.one_hot(i, 4)).argmax(-1).tolist() == [3, 1, 2]
+
+
+def test_set_floatx_rejects_others_and_keeps_the_setting():
+    K.set_floatx("float64")
+    for bad in ("int32", "float128", "bfloat16", None):
+        with pytest.raises(ValueError):
+            K.set_floatx(bad)
+    assert K.floatx() == "float64"
+
+
+# --------------------------------------------------------------------------
+# The whole Keras 2.2 backend: present, or refused with NotImplementedError
+
+KERAS_22_BACKEND = """
+epsilon set_epsilon floatx set_floatx cast_to_floatx image_data_format set_image_data_format
+backend get_uid reset_uids clear_session manual_variable_initialization learning_phase
+set_learning_phase get_session set_session is_sparse to_dense variable constant is_keras_tensor
+is_tensor placeholder is_placeholder shape int_shape ndim dtype eval zeros ones eye zeros_like
+ones_like identity random_uniform_variable random_normal_variable count_params cast get_value
+batch_get_value set_value batch_set_value get_variable_shape print_tensor update update_add
+update_sub moving_average_update function gradients stop_gradient dot batch_dot transpose gather
+max min sum prod cumsum cumprod var std mean any all argmax argmin logsumexp square abs sqrt exp
+log round sign pow clip equal not_equal greater greater_equal less less_equal maximum minimum sin
+cos concatenate reshape permute_dimensions repeat_elements repeat arange tile flatten
+batch_flatten expand_dims squeeze stack one_hot reverse slice rnn switch in_train_phase
+in_test_phase map_fn foldl foldr relu elu softmax softplus softsign categorical_crossentropy
+sparse_categorical_crossentropy binary_crossentropy sigmoid hard_sigmoid tanh dropout l2_normalize
+in_top_k bias_add normalize_batch_in_training batch_normalization random_normal random_uniform
+random_binomial truncated_normal conv1d conv2d conv2d_transpose separable_conv1d separable_conv2d
+depthwise_conv2d conv3d conv3d_transpose pool2d pool3d local_conv1d local_conv2d resize_images
+resize_volumes temporal_padding spatial_2d_padding spatial_3d_padding ctc_label_dense_to_sparse
+ctc_batch_cost ctc_decode
+""".split()
+
+
+@pytest.mark.parametrize("name", KERAS_22_BACKEND)
+def test_every_keras_backend_name_exists_or_is_refused(name):
+    function = getattr(K, name)          # never an AttributeError
+    assert callable(function)
+    if name in K.UNSUPPORTED:
+        assert name not in vars(K)
+        with pytest.raises(NotImplementedError, match=rf"K\.{name}\b"):
+            function(None, None)
+    else:
+        doc = inspect.getdoc(function) or ""
+        assert doc, f"K.{name} has no docstring"
+
+
+def test_unsupported_list_is_explicit():
+    for name in ("conv2d", "pool2d", "rnn", "ctc_batch_cost", "map_fn", "foldl", "foldr"):
+        assert name in K.UNSUPPORTED and K.UNSUPPORTED[name]
+    assert hasattr(K, "conv2d")
+    with pytest.raises(AttributeError):
+        K.no_such_function
+    assert not hasattr(K, "no_such_function")
+
+
+def test_public_backend_functions_have_examples():
+    missing = [name for name, value in vars(K).items()
+               if not name.startswith("_") and inspect.isfunction(value)
+               and name not in ("is_sparse", "to_dense", "manual_variable_initialization",
+                                "set_image_data_format", "reset_uids", "clear_session",
+                                "batch_get_value", "batch_set_value", "update_add", "update_sub",
+                                "is_tensor")
+               and ">>>" not in (value.__doc__ or "")]
+    assert missing == []
+
+
+def test_config_helpers():
+    assert K.backend() == "minigrad"
+    assert K.image_data_format() == "channels_last"
+    K.set_image_data_format("channels_first")
+    assert K.image_data_format() == "channels_first"
+    K.set_image_data_format("channels_last")
+    with pytest.raises(ValueError):
+        K.set_image_data_format("nchw")
+    K.reset_uids()
+    assert [K.get_uid("a"), K.get_uid("a"), K.get_uid("b")] == [1, 2, 1]
+    K.set_learning_phase(1)
+    K.clear_session()
+    assert K.get_uid("a") == 1 and K.get_value(K.learning_phase()) == 0

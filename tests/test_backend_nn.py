@@ -1,0 +1,230 @@
+"""The Keras 2 backend's neural-network functions: activations (relu's full
+form, elu, softplus, softsign, hard_sigmoid, softmax), l2_normalize, the
+cross-entropies (sparse included), stop_gradient, bias_add, in_top_k and
+batch normalization. NumPy references written out here, Keras 2.2's forms."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import minigrad as mg
+from minigrad import backend as K
+from strategies import arrays, axes_for, shapes
+
+CHECK = settings(max_examples=20, deadline=None)
+
+
+def var64(value):
+    return K.variable(value, dtype="float64")
+
+
+def np_softmax(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def np_relu(x, alpha=0.0, max_value=None, threshold=0.0):
+    negative = np.maximum(threshold - x, 0)
+    y = np.where(x > threshold, x, 0.0)
+    if max_value is not None:
+        y = np.clip(y, 0, max_value)
+    return y - alpha * negative
+
+
+ACTIVATIONS = {
+    # name: (K function, NumPy reference, kinks to stay away from)
+    "elu": (K.elu, lambda x: np.where(x > 0, x, np.exp(x) - 1), (0.0,)),
+    "elu_alpha": (lambda x: K.elu(x, alpha=0.3), lambda x: np.where(x > 0, x, 0.3 * (np.exp(x) - 1)), (0.0,)),
+    "softplus": (K.softplus, lambda x: np.log1p(np.exp(x)), ()),
+    "softsign": (K.softsign, lambda x: x / (1 + np.abs(x)), ()),
+    "hard_sigmoid": (K.hard_sigmoid, lambda x: np.clip(0.2 * x + 0.5, 0, 1), (-2.5, 2.5)),
+    "relu_threshold": (lambda x: K.relu(x, threshold=0.5), lambda x: np_relu(x, threshold=0.5), (0.5,)),
+    "relu_all": (lambda x: K.relu(x, alpha=0.1, max_value=1.5, threshold=0.5),
+                 lambda x: np_relu(x, 0.1, 1.5, 0.5), (0.5, 1.5)),
+    "softmax_axis0": (lambda x: K.softmax(x, axis=0), lambda x: np_softmax(x, axis=0), ()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+@CHECK
+@given(data=st.data())
+def test_activations(name, data):
+    op, reference, kinks = ACTIVATIONS[name]
+    shape = data.draw(shapes(min_rank=1))
+    value = data.draw(arrays(shape, "real", away_from=kinks)) * (3 if name == "hard_sigmoid" else 1)
+    x = var64(value)
+    out = op(x)
+    assert K.int_shape(out) == shape and K.dtype(out) == "float64"
+    np.testing.assert_allclose(K.eval(out), reference(value), rtol=1e-12, atol=1e-14)
+    assert mg.gradcheck(out, [x])
+
+
+def test_activations_at_their_edges():
+    big = K.constant([-1000.0, 0.0, 1000.0], dtype="float64")
+    np.testing.assert_allclose(K.eval(K.softplus(big)), [0.0, np.log(2), 1000.0])
+    np.testing.assert_allclose(K.eval(K.elu(big)), [-1.0, 0.0, 1000.0])
+    x = var64([0.0, 1000.0, -1000.0])
+    (g,) = K.gradients(K.sum(K.softplus(x) + K.elu(x)), [x])
+    np.testing.assert_allclose(K.eval(g), [0.5 + 1.0, 1.0 + 1.0, 0.0 + 0.0])  # finite, no NaN
+    (g,) = K.gradients(K.sum(K.softsign(x)), [x])
+    np.testing.assert_allclose(K.eval(g)[0], 1.0)
+
+
+def test_activations_cast_ints_to_floatx():
+    x = K.constant([-1, 0, 2], dtype="int32")
+    for op in (K.elu, K.softplus, K.softsign, K.hard_sigmoid):
+        assert K.dtype(op(x)) == "float32"
+    np.testing.assert_allclose(K.eval(K.hard_sigmoid(x)), [0.3, 0.5, 0.9], rtol=1e-6)
+
+
+@CHECK
+@given(data=st.data())
+def test_l2_normalize(data):
+    shape = data.draw(shapes(min_rank=1))
+    axis = data.draw(axes_for(len(shape)))
+    value = data.draw(arrays(shape, "real"))
+    x = var64(value)
+    np_ax = tuple(axis) if isinstance(axis, list) else axis
+    expected = value / np.sqrt(np.maximum(np.sum(value ** 2, axis=np_ax, keepdims=True), 1e-12))
+    out = K.l2_normalize(x, axis=axis)
+    assert K.int_shape(out) == shape
+    np.testing.assert_allclose(K.eval(out), expected, rtol=1e-12)
+    assert mg.gradcheck(out, [x])
+
+
+def test_l2_normalize_of_zeros_is_zero():
+    np.testing.assert_array_equal(K.eval(K.l2_normalize(K.constant([[0.0, 0.0], [3.0, 4.0]]), axis=1)),
+                                  np.array([[0, 0], [0.6, 0.8]], dtype="float32"))
+
+
+# --------------------------------------------------------------------------
+# Losses
+
+@CHECK
+@given(data=st.data(), from_logits=st.booleans())
+def test_sparse_categorical_crossentropy(data, from_logits):
+    batch = data.draw(shapes(min_rank=1, max_rank=2))
+    classes = data.draw(st.integers(2, 4))
+    logits = data.draw(arrays(batch + (classes,), "real"))
+    targets = np.random.default_rng(data.draw(st.integers(0, 99))).integers(0, classes, size=batch)
+    t = K.constant(targets, dtype="int32")
+    if from_logits:
+        output, probabilities = var64(logits), np_softmax(logits)
+    else:
+        p = np_softmax(logits)
+        output = var64(p)
+        clipped = np.clip(p, 1e-7, 1 - 1e-7)
+        probabilities = clipped / clipped.sum(-1, keepdims=True)
+    expected = -np.log(np.take_along_axis(probabilities, targets[..., None], -1))[..., 0]
+    out = K.sparse_categorical_crossentropy(t, output, from_logits=from_logits)
+    assert K.int_shape(out) == batch
+    np.testing.assert_allclose(K.eval(out), expected, rtol=1e-10)
+    assert mg.gradcheck(out, [output])
+
+
+def test_sparse_categorical_crossentropy_shapes_and_agreement():
+    logits = np.array([[1.0, 2.0, 0.5], [0.1, -1.0, 2.0]])
+    dense = K.categorical_crossentropy(K.constant(np.eye(3)[[1, 2]], dtype="float64"),
+                                       K.constant(logits, dtype="float64"), from_logits=True)
+    for target in ([1, 2], [[1], [2]]):  # (batch,) or (batch, 1), as Keras allows
+        sparse = K.sparse_categorical_crossentropy(K.constant(target, dtype="int64"),
+                                                   K.constant(logits, dtype="float64"), from_logits=True)
+        np.testing.assert_allclose(K.eval(sparse), K.eval(dense), rtol=1e-12)
+    # classes along axis 0
+    out = K.sparse_categorical_crossentropy(K.constant([1, 2], dtype="int32"),
+                                            K.constant(logits.T, dtype="float64"), from_logits=True, axis=0)
+    np.testing.assert_allclose(K.eval(out), K.eval(dense), rtol=1e-12)
+    unknown = K.sparse_categorical_crossentropy(K.placeholder(shape=(None,), dtype="int32"),
+                                                K.placeholder(shape=(None, 3)))
+    assert K.int_shape(unknown) == (None,)
+
+
+def test_binary_and_categorical_crossentropy_from_logits_and_probabilities():
+    z = np.array([[-2.0, 0.5], [3.0, -0.1]])
+    t = np.array([[0.0, 1.0], [1.0, 0.0]])
+    p = 1 / (1 + np.exp(-z))
+    expected = -(t * np.log(p) + (1 - t) * np.log(1 - p))
+    zt, tt = K.constant(z, dtype="float64"), K.constant(t, dtype="float64")
+    np.testing.assert_allclose(K.eval(K.binary_crossentropy(tt, zt, from_logits=True)), expected, rtol=1e-10)
+    np.testing.assert_allclose(K.eval(K.binary_crossentropy(tt, K.sigmoid(zt))), expected, rtol=1e-6)
+    expected_cce = -np.sum(t * np.log(np_softmax(z)), axis=-1)
+    np.testing.assert_allclose(K.eval(K.categorical_crossentropy(tt, zt, from_logits=True)), expected_cce, rtol=1e-12)
+    np.testing.assert_allclose(K.eval(K.categorical_crossentropy(tt, K.softmax(zt))), expected_cce, rtol=1e-6)
+
+
+# --------------------------------------------------------------------------
+# stop_gradient, bias_add, in_top_k, batch normalization
+
+def test_stop_gradient_tensor_and_list():
+    w = var64([1.0, 2.0])
+    frozen = K.stop_gradient(w)
+    np.testing.assert_array_equal(K.eval(frozen), [1.0, 2.0])
+    assert K.gradients(K.sum(frozen * 3), [w]) == [None]
+    (g,) = K.gradients(K.sum(K.stop_gradient(w) * w), [w])
+    np.testing.assert_array_equal(K.eval(g), [1.0, 2.0])
+    a, b = K.stop_gradient([w, w * 2])
+    assert K.gradients(K.sum(a + b), [w]) == [None]
+    assert K.int_shape(K.stop_gradient(K.placeholder(shape=(None, 2)))) == (None, 2)
+
+
+@CHECK
+@given(data=st.data())
+def test_bias_add(data):
+    shape = data.draw(shapes(min_rank=2, max_rank=4))
+    value = data.draw(arrays(shape))
+    x = var64(value)
+    b = var64(data.draw(arrays(shape[-1:])))
+    out = K.bias_add(x, b)
+    np.testing.assert_allclose(K.eval(out), value + K.get_value(b))
+    assert mg.gradcheck(out, [x, b])
+    full = var64(data.draw(arrays(shape[1:])))
+    np.testing.assert_allclose(K.eval(K.bias_add(x, full)), value + K.get_value(full))
+    assert mg.gradcheck(K.bias_add(x, full), [full])
+    first = var64(data.draw(arrays(shape[1:2])))
+    expected = value + K.get_value(first).reshape((1, -1) + (1,) * (len(shape) - 2))
+    out = K.bias_add(x, first, data_format="channels_first")
+    np.testing.assert_allclose(K.eval(out), expected)
+    assert mg.gradcheck(out, [first])
+
+
+def test_bias_add_errors_and_unknown_dims():
+    assert K.int_shape(K.bias_add(K.placeholder(shape=(None, 3)), K.zeros((3,)))) == (None, 3)
+    with pytest.raises(ValueError, match=r"\(4,\).*\(None, 3\)"):
+        K.bias_add(K.placeholder(shape=(None, 3)), K.zeros((4,)))
+    with pytest.raises(ValueError, match="dimensions"):
+        K.bias_add(K.placeholder(shape=(2, 3, 4, 5)), K.zeros((4, 5)))
+    with pytest.raises(ValueError, match="data_format"):
+        K.bias_add(K.placeholder(shape=(2, 3)), K.zeros((3,)), data_format="nhwc")
+
+
+def test_in_top_k():
+    p = np.array([[0.1, 0.7, 0.2, 0.0], [0.5, 0.3, 0.3, 0.1], [0.25, 0.25, 0.25, 0.25]])
+    targets = np.array([2, 2, 3])
+    for k, expected in [(1, [False, False, True]), (2, [True, True, True]), (3, [True, True, True])]:
+        out = K.in_top_k(K.constant(p), K.constant(targets, dtype="int32"), k)
+        np.testing.assert_array_equal(K.eval(out), expected)
+    assert K.int_shape(K.in_top_k(K.placeholder(shape=(None, 4)),
+                                  K.placeholder(shape=(None,), dtype="int32"), 1)) == (None,)
+
+
+def test_batch_normalization_and_normalize_batch_in_training():
+    rng = np.random.default_rng(3)
+    value = rng.normal(size=(5, 3))
+    gamma, beta = rng.uniform(0.5, 1.5, 3), rng.normal(size=3)
+    x = var64(value)
+    mean, var = value.mean(0), value.var(0)
+    expected = (value - mean) / np.sqrt(var + 1e-3) * gamma + beta
+    out = K.batch_normalization(x, K.constant(mean, dtype="float64"), K.constant(var, dtype="float64"),
+                                K.constant(beta, dtype="float64"), K.constant(gamma, dtype="float64"))
+    np.testing.assert_allclose(K.eval(out), expected, rtol=1e-12)
+    normed, m, v = K.normalize_batch_in_training(x, K.constant(gamma, dtype="float64"),
+                                                 K.constant(beta, dtype="float64"), [0])
+    np.testing.assert_allclose(K.eval(normed), expected, rtol=1e-10)
+    np.testing.assert_allclose(K.eval(m), mean, rtol=1e-12)
+    np.testing.assert_allclose(K.eval(v), var, rtol=1e-12)
+    assert mg.gradcheck(normed, [x])
+    value4 = rng.normal(size=(2, 3, 2, 2))
+    normed, m, v = K.normalize_batch_in_training(var64(value4), None, None, [0, 2, 3], epsilon=0.0)
+    m4, v4 = value4.mean((0, 2, 3), keepdims=True), value4.var((0, 2, 3), keepdims=True)
+    np.testing.assert_allclose(K.eval(normed), (value4 - m4) / np.sqrt(v4), rtol=1e-10)
+    assert K.int_shape(m) == (3,) and K.int_shape(v) == (3,)
