@@ -315,3 +315,19 @@ def test_batch_dot_keras_examples_and_errors():
         K.batch_dot(K.placeholder(shape=(2, 3)), K.placeholder(shape=(4, 3)), axes=1)
     with pytest.raises(ValueError, match="rank"):
         K.batch_dot(K.placeholder(shape=(3,)), K.placeholder(shape=(3, 3)))
+
+
+@pytest.mark.parametrize("x_shape, y_shape, x_axes, y_axes", [
+    ((3, 4, 5), (5, 2, 3), (0, 2), (2, 0)),
+    ((3, 4, 5), (3, 5, 2), (0, 2), (0, 1)),
+    ((2, 3, 4), (4, 3, 2), (2, 1, 0), (0, 1, 2)),
+    ((2, 3), (3, 4), (1,), (0,)),
+], ids=str)
+def test_tensordot_behind_dot(x_shape, y_shape, x_axes, y_axes):
+    from minigrad.ops.linalg import TensorDot
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(size=x_shape), rng.normal(size=y_shape)
+    x, y = var64(a), var64(b)
+    check(TensorDot(x_axes, y_axes)(x, y), np.tensordot(a, b, axes=(x_axes, y_axes)), [x, y])
+    with pytest.raises(ValueError, match="not aligned"):
+        TensorDot((0,), (0,))(K.placeholder(shape=(2, 3)), K.placeholder(shape=(3, 2)))
