@@ -37,7 +37,7 @@ class Adadelta(Optimizer):
     >>> opt = Adadelta(rho=0.0, epsilon=0.01)
     >>> step = K.function([], [], updates=opt.get_updates(K.sum(K.square(w)), [w]))
     >>> _ = step([]); K.get_value(w)            # 1 - 2 * sqrt(0.01) / sqrt(4.01)
-    array([0.90012...], dtype=float32)
+    array([0.9001], dtype=float32)
     """
 
     def __init__(self, lr=1.0, rho=0.95, epsilon=None, decay=0., **kwargs):
