@@ -403,3 +403,37 @@ def test_config_helpers():
     K.set_learning_phase(1)
     K.clear_session()
     assert K.get_uid("a") == 1 and K.get_value(K.learning_phase()) == 0
+
+
+# --------------------------------------------------------------------------
+# Shapes given as tensors (Keras code does K.random_normal(K.shape(x)), ...)
+
+def test_random_with_shapes_from_tensors():
+    z = K.placeholder(shape=(None, 2))
+    eps = K.random_normal(shape=(K.shape(z)[0], 2), seed=1)        # the VAE idiom
+    assert K.int_shape(eps) == (None, 2)
+    like = K.random_uniform(K.shape(z), seed=1)
+    assert K.int_shape(like) == (None, 2)
+    f = K.function([z], [eps, like, K.truncated_normal(K.shape(z)), K.random_binomial(K.shape(z), 0.5)])
+    for value in f([np.zeros((5, 2))]):
+        assert value.shape == (5, 2)
+    first, second = f([np.zeros((3, 2))])[0], f([np.zeros((3, 2))])[0]
+    assert first.shape == (3, 2) and not np.array_equal(first, second)
+    with pytest.raises(ValueError, match="1-D"):
+        K.random_normal(K.placeholder(shape=(2, 2), dtype="int32"))
+
+
+def test_reshape_with_tensor_entries():
+    x = K.placeholder(shape=(None, 2, 3), dtype="float64")
+    y = K.reshape(x, (K.shape(x)[0], -1))
+    assert K.int_shape(y) == (None, None)
+    z = K.reshape(x, K.shape(K.placeholder(shape=(None, 6))))
+    assert K.int_shape(z) == (None, 6)
+    data = np.arange(12.0).reshape(2, 2, 3)
+    out_y, = K.function([x], [y])([data])
+    np.testing.assert_array_equal(out_y, data.reshape(2, -1))
+    w = K.variable(np.arange(6.0).reshape(2, 3), dtype="float64")
+    assert mg.gradcheck(K.reshape(w * w, (K.shape(w)[1], 2)), [w])
+    assert K.int_shape(K.reshape(w, (K.shape(w)[1], 2))) == (None, 2)
+    with pytest.raises(ValueError, match="scalar int"):
+        K.reshape(w, (K.constant(2.0), 3))

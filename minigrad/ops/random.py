@@ -21,15 +21,17 @@ subgraphs must leave them alone.
 import numpy as np
 
 from .. import config
-from ..graph import Op, Variable, format_shape, is_fully_known
+from ..graph import Constant, Node, Op, Variable, format_shape, is_fully_known
+from .utility import Shape
 
 
 class Random(Op):
     """Draw an array of static ``shape`` at each evaluation.
 
-    ``None`` entries of ``shape`` are taken at run time from the optional
-    input ``like`` (same rank), so a draw can match a tensor whose batch size
-    is known only then. Subclasses define :meth:`draw`.
+    ``None`` entries of ``shape`` are sizes known only at run time: they are
+    read from the optional input ``dims``, a 1-D integer tensor holding the
+    whole shape (``K.shape(x)``, say), so a draw can match a tensor whose
+    batch size is known only then. Subclasses define :meth:`draw`.
     """
     __slots__ = ("shape", "dtype", "seed", "generator")
     name = "random"
@@ -43,21 +45,20 @@ class Random(Op):
         self.seed = seed
         self.generator = np.random.default_rng(seed)
 
-    def infer(self, *like):
-        if not like:
+    def infer(self, *dims):
+        if not dims:
             if not is_fully_known(self.shape):
                 raise ValueError(f"{self.name}: shape {format_shape(self.shape)} must be fully known")
-            return self.shape, self.dtype
-        (like,) = like
-        if like.ndim != len(self.shape):
-            raise ValueError(f"{self.name}: shape {format_shape(self.shape)} and the tensor of "
-                             f"shape {format_shape(like.shape)} it follows differ in rank")
-        return tuple(l if d is None else d for d, l in zip(self.shape, like.shape)), self.dtype
+        elif dims[0].shape != (len(self.shape),) or dims[0].dtype.kind not in "iu":
+            raise ValueError(f"{self.name}: the run-time shape must be a 1-D integer tensor of "
+                             f"length {len(self.shape)}, got shape {format_shape(dims[0].shape)} "
+                             f"dtype {dims[0].dtype.name}")
+        return self.shape, self.dtype
 
-    def forward(self, *like):
+    def forward(self, *dims):
         shape = self.shape
-        if like:
-            shape = tuple(l if d is None else d for d, l in zip(shape, np.shape(like[0])))
+        if dims:
+            shape = tuple(int(size) if dim is None else dim for dim, size in zip(shape, dims[0]))
         return np.asarray(self.draw(shape)).astype(self.dtype, copy=False)
 
     def draw(self, shape):
@@ -126,16 +127,26 @@ class RandomBinomial(Random):
         return self.generator.uniform(0.0, 1.0, shape) <= self.p
 
 
-def _shape(shape, what):
+def _random(op_class, shape, *args, what):
+    """A node of ``op_class``: ``shape`` is a tuple of ints (scalar int tensors
+    allowed among them, as in ``(K.shape(x)[0], 3)``) or a 1-D int tensor."""
+    from .shape import shape_tensor
     if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
-    try:
-        shape = tuple(int(dim) for dim in shape)
-    except TypeError:
-        raise TypeError(f"{what}: shape must be a tuple of ints, got {shape!r}") from None
-    if any(dim < 0 for dim in shape):
-        raise ValueError(f"{what}: negative dimension in shape {shape}")
-    return shape
+        shape = (shape,)
+    if not isinstance(shape, Node) and not any(isinstance(dim, Node) for dim in shape):
+        if not all(isinstance(dim, (int, np.integer)) and dim >= 0 for dim in shape):
+            raise ValueError(f"{what}: shape entries must be non-negative ints or scalar int "
+                             f"tensors, got {tuple(shape)!r}")
+        return op_class(shape, *args)()
+    static, dims = shape_tensor(shape, what)
+    return op_class(static, *args)(dims)
+
+
+def _known_shape(shape, what):
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    if not all(isinstance(dim, (int, np.integer)) and dim >= 0 for dim in shape):
+        raise ValueError(f"{what}: a variable needs a shape of non-negative ints, got {shape!r}")
+    return tuple(int(dim) for dim in shape)
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
@@ -148,7 +159,7 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     >>> bool((K.eval(x) != K.eval(x)).all())   # a new draw each time
     True
     """
-    return RandomNormal(_shape(shape, "random_normal"), mean, stddev, dtype, seed)()
+    return _random(RandomNormal, shape, mean, stddev, dtype, seed, what="random_normal")
 
 
 def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
@@ -159,7 +170,7 @@ def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     >>> bool(v.min() >= -2 and v.max() < 2)
     True
     """
-    return RandomUniform(_shape(shape, "random_uniform"), minval, maxval, dtype, seed)()
+    return _random(RandomUniform, shape, minval, maxval, dtype, seed, what="random_uniform")
 
 
 def random_binomial(shape, p=0.0, dtype=None, seed=None):
@@ -169,7 +180,7 @@ def random_binomial(shape, p=0.0, dtype=None, seed=None):
     >>> K.eval(K.random_binomial((4,), p=1.0, seed=0))
     array([1., 1., 1., 1.], dtype=float32)
     """
-    return RandomBinomial(_shape(shape, "random_binomial"), p, dtype, seed)()
+    return _random(RandomBinomial, shape, p, dtype, seed, what="random_binomial")
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
@@ -181,7 +192,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     >>> bool(v.min() >= 0 and v.max() <= 2)
     True
     """
-    return TruncatedNormal(_shape(shape, "truncated_normal"), mean, stddev, dtype, seed)()
+    return _random(TruncatedNormal, shape, mean, stddev, dtype, seed, what="truncated_normal")
 
 
 def dropout(x, level, noise_shape=None, seed=None):
@@ -210,9 +221,18 @@ def dropout(x, level, noise_shape=None, seed=None):
         raise ValueError(f"dropout: noise_shape {shape} does not fit x of shape "
                          f"{format_shape(x.shape)}")
     keep = 1.0 - level
-    op = RandomBinomial(shape, keep, x.dtype, seed)
-    mask = op(x) if not is_fully_known(shape) else op()
+    static = tuple(size if dim is None else dim for dim, size in zip(shape, x.shape))
+    op = RandomBinomial(static, keep, x.dtype, seed)
+    mask = op() if is_fully_known(static) else op(Shape()(x) if noise_shape is None else _dims(shape, x))
     return x / keep * mask
+
+
+def _dims(noise_shape, x):
+    """The run-time noise shape: ``x``'s size where ``noise_shape`` has ``None``."""
+    from .shape import stack
+    sizes = Shape()(x)
+    return stack([sizes[axis] if dim is None else Constant(np.int32(dim))
+                  for axis, dim in enumerate(noise_shape)])
 
 
 def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None):
@@ -224,7 +244,7 @@ def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None)
     (2, 2)
     """
     generator = np.random.default_rng(seed)
-    value = generator.normal(mean, scale, _shape(shape, "random_normal_variable"))
+    value = generator.normal(mean, scale, _known_shape(shape, "random_normal_variable"))
     return Variable(value, dtype, name)
 
 
@@ -237,6 +257,6 @@ def random_uniform_variable(shape, low, high, dtype=None, name=None, seed=None):
     True
     """
     generator = np.random.default_rng(seed)
-    value = generator.uniform(low, high, _shape(shape, "random_uniform_variable"))
+    value = generator.uniform(low, high, _known_shape(shape, "random_uniform_variable"))
     return Variable(value, dtype, name)
 

@@ -3,7 +3,7 @@ transpose, expand_dims. Their gradients rearrange ``g`` back."""
 
 import numpy as np
 
-from ..graph import Op, as_node, as_nodes, format_shape, is_fully_known, normalize_axes, same_shape
+from ..graph import Constant, Node, Op, as_node, as_nodes, format_shape, is_fully_known, normalize_axes, same_shape
 
 
 class ExpandDims(Op):
@@ -117,6 +117,9 @@ def reshape(x, shape):
     array([[1., 2.],
            [3., 4.]], dtype=float32)
     """
+    if isinstance(shape, Node) or any(isinstance(dim, Node) for dim in shape):
+        static, dims = shape_tensor(shape, "reshape")
+        return ReshapeTo(static)(as_node(x), dims)
     return Reshape(shape)(x)
 
 
@@ -496,3 +499,51 @@ def batch_flatten(x):
     (None, 6)
     """
     return BatchFlatten()(as_node(x))
+
+
+# --------------------------------------------------------------------------
+# Shapes given as tensors (``K.reshape(x, (K.shape(x)[0], -1))``)
+
+class ReshapeTo(Op):
+    """``y = x`` reshaped to the shape held by the 1-D int tensor ``dims``
+    (one entry may be -1), known only at run time; ``dx = g`` reshaped back.
+    ``static`` is what is known of the result when the graph is built."""
+    __slots__ = ("static",)
+    name = "reshape_to"
+
+    def __init__(self, static):
+        self.static = tuple(static)
+
+    def infer(self, x, dims):
+        return self.static, x.dtype
+
+    def forward(self, x, dims):
+        return np.reshape(x, tuple(int(dim) for dim in dims))
+
+    def vjp(self, node, g, i):
+        return reshape_like(g, node.inputs[0]) if i == 0 else None
+
+
+def shape_tensor(shape, what):
+    """``shape`` -- a 1-D int tensor, or a tuple of ints and scalar int tensors
+    -- as ``(static, dims)``: the static shape (``None`` where only the run
+    knows; -1 kept as ``None``) and a 1-D int64 tensor of the sizes."""
+    from .elementwise import cast
+    if isinstance(shape, Node):
+        if shape.ndim != 1 or shape.shape[0] is None or shape.dtype.kind not in "iu":
+            raise ValueError(f"{what}: a shape tensor must be a 1-D integer tensor of known "
+                             f"length, got shape {format_shape(shape.shape)} dtype {shape.dtype.name}")
+        known = shape.inputs[0].shape if shape.op is not None and shape.op.name == "shape" else None
+        return known or (None,) * shape.shape[0], shape
+    static, entries = [], []
+    for dim in shape:
+        if isinstance(dim, Node):
+            if dim.ndim != 0 or dim.dtype.kind not in "iu":
+                raise ValueError(f"{what}: a shape entry must be an int or a scalar int tensor, "
+                                 f"got a tensor of shape {format_shape(dim.shape)} dtype {dim.dtype.name}")
+            static.append(None)
+            entries.append(dim if dim.dtype == np.int64 else cast(dim, "int64"))
+        else:
+            static.append(None if int(dim) == -1 else int(dim))
+            entries.append(Constant(np.int64(dim)))
+    return tuple(static), stack(entries)
