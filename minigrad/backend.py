@@ -25,19 +25,18 @@ from .tensors import (
     update_add, update_sub, variable, zeros, zeros_like,
 )
 from .ops import (
-    abs, all, any, arange, argmax, argmin, batch_dot, batch_flatten, bias_add,
-    binary_crossentropy, cast, categorical_crossentropy, clip, concatenate, cos, cumprod,
-    cumsum, dot, dropout, elu, equal, exp, expand_dims, flatten, gather, greater,
-    greater_equal, hard_sigmoid, identity, in_test_phase, in_train_phase, l2_normalize,
-    learning_phase, less, less_equal, log, logsumexp, max, maximum, mean, min, minimum,
-    not_equal, one_hot, permute_dimensions, pow, print_tensor, prod, random_binomial,
-    random_normal, random_normal_variable, random_uniform, random_uniform_variable, relu,
-    repeat, repeat_elements, reshape, reverse, round, set_learning_phase, shape, sigmoid,
-    sign, sin, slice, softmax, softplus, softsign, sparse_categorical_crossentropy, sqrt,
-    square, squeeze, stack, std, stop_gradient, sum, switch, tanh, tile, transpose,
-    truncated_normal, var,
+    abs, all, any, arange, argmax, argmin, batch_dot, batch_flatten, batch_normalization,
+    bias_add, binary_crossentropy, cast, categorical_crossentropy, clip, concatenate, cos,
+    cumprod, cumsum, dot, dropout, elu, equal, exp, expand_dims, flatten, gather, greater,
+    greater_equal, hard_sigmoid, identity, in_test_phase, in_top_k, in_train_phase,
+    l2_normalize, learning_phase, less, less_equal, log, logsumexp, max, maximum, mean, min,
+    minimum, normalize_batch_in_training, not_equal, one_hot, permute_dimensions, pow,
+    print_tensor, prod, random_binomial, random_normal, random_normal_variable,
+    random_uniform, random_uniform_variable, relu, repeat, repeat_elements, reshape,
+    reverse, round, set_learning_phase, shape, sigmoid, sign, sin, slice, softmax, softplus,
+    softsign, sparse_categorical_crossentropy, sqrt, square, squeeze, stack, std,
+    stop_gradient, sum, switch, tanh, tile, transpose, truncated_normal, var,
 )
-from .ops.nn import batch_normalization, in_top_k, normalize_batch_in_training
 from .autodiff import gradients
 from .executor import function
 

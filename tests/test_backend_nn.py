@@ -228,3 +228,16 @@ def test_batch_normalization_and_normalize_batch_in_training():
     m4, v4 = value4.mean((0, 2, 3), keepdims=True), value4.var((0, 2, 3), keepdims=True)
     np.testing.assert_allclose(K.eval(normed), (value4 - m4) / np.sqrt(v4), rtol=1e-10)
     assert K.int_shape(m) == (3,) and K.int_shape(v) == (3,)
+
+
+def test_bias_add_default_follows_image_data_format():
+    x = K.constant(np.zeros((2, 3, 4)))
+    b = K.constant([1.0, 2.0, 3.0])
+    K.set_image_data_format("channels_first")
+    try:
+        out = K.eval(K.bias_add(x, b))
+    finally:
+        K.set_image_data_format("channels_last")
+    np.testing.assert_array_equal(out[0, :, 0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"\(3,\)"):
+        K.bias_add(x, b)   # channels_last: 4 channels, not 3

@@ -17,9 +17,9 @@ from .shape import (
 from .indexing import gather, getitem, one_hot, slice
 from .linalg import batch_dot, dot
 from .nn import (
-    bias_add, binary_crossentropy, categorical_crossentropy, elu, hard_sigmoid,
-    l2_normalize, softmax, softplus, softsign, sparse_categorical_crossentropy,
-    stop_gradient,
+    batch_normalization, bias_add, binary_crossentropy, categorical_crossentropy, elu,
+    hard_sigmoid, in_top_k, l2_normalize, normalize_batch_in_training, softmax, softplus,
+    softsign, sparse_categorical_crossentropy, stop_gradient,
 )
 from .random import (
     dropout, random_binomial, random_normal, random_normal_variable, random_uniform,

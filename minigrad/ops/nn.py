@@ -241,7 +241,10 @@ def stop_gradient(variables):
 def bias_add(x, bias, data_format=None):
     """``x + bias``, with ``bias`` (1-D: one value per channel, or of rank
     ``ndim(x) - 1``) lined up with the channel axis: the last for
-    ``'channels_last'`` (the default), axis 1 for ``'channels_first'``.
+    ``'channels_last'``, axis 1 for ``'channels_first'`` (``None``: the
+    default ``K.image_data_format()``). A channels-first ``x`` with a bias of
+    rank ``ndim(x) - 1`` takes the bias in channels-last order and moves its
+    channel axis first (Keras 2.2 *reshapes* it instead, which scrambles it).
 
     >>> from minigrad import backend as K
     >>> K.eval(K.bias_add(K.constant([[1., 2.], [3., 4.]]), K.constant([10., 20.])))
@@ -249,8 +252,9 @@ def bias_add(x, bias, data_format=None):
            [13., 24.]], dtype=float32)
     """
     from .shape import expand_dims, reshape
+    from .. import backend
     x, bias = as_node(x), as_node(bias)
-    data_format = data_format or "channels_last"
+    data_format = data_format or backend.image_data_format()
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(f"bias_add: unknown data_format {data_format!r}")
     if bias.ndim not in (1, x.ndim - 1):
