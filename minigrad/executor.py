@@ -6,7 +6,8 @@ Compiling does the graph work a single time:
 1. **order** -- every node the outputs and updates need, inputs first
    (:func:`minigrad.graph.topological_order`); nothing else is ever computed;
 2. **liveness** -- after its last use an intermediate array is released,
-   so big temporaries do not pile up;
+   or, if it is big, reused to hold the result of the op that consumed it
+   (``np.add(a, b, out=a)``), so big temporaries do not pile up;
 3. **code** -- one line per op, ``tanh_7 = np.tanh(add_6)``, compiled by
    Python itself. ``f.source`` shows the program: it is the graph, written
    out as the NumPy code you would have typed by hand.
@@ -34,7 +35,8 @@ import re
 
 import numpy as np
 
-from .graph import Constant, Node, Placeholder, Update, Variable, format_shape, topological_order
+from .graph import (Constant, Node, Placeholder, Update, Variable, format_shape, is_fully_known,
+                    topological_order)
 from .trace import Trace, TraceStep, TraceUpdate
 
 
@@ -42,6 +44,11 @@ from .trace import Trace, TraceStep, TraceUpdate
 #: code: Python takes about 25 microseconds to compile each generated line,
 #: which for a very long chain costs more than the calls it would speed up.
 CODEGEN_LIMIT = 10_000
+
+
+#: Ufunc results of at least this many entries are written into the buffer
+#: of a temporary that dies at the same step, instead of a new array.
+REUSE_MIN_SIZE = 1 << 15
 
 
 class EvaluationError(ValueError):
@@ -296,18 +303,24 @@ def _compile(function):
     if function._variables:
         lines.append(f"    {_tuple(ident[node] for node in function._variables)} = variables")
     kernels = {}
+    fresh = set()  # temporaries holding a new, writable array of their own (ufunc results)
     for step, node in enumerate(program):
         ident[node] = names.new(node.name)
         kernel = node.op.kernel()
         if id(kernel) not in kernels:
             kernels[id(kernel)] = _kernel_name(kernel, node.op, names, namespace)
-        args = ", ".join(ident[source] for source in node.inputs)
-        line = f"    {ident[node]} = {kernels[id(kernel)]}({args})"
+        dead = [source for source in dict.fromkeys(node.inputs)
+                if source.op is not None and last_use[source] == step and source not in kept]
+        args = [ident[source] for source in node.inputs]
+        buffer = _reusable_buffer(node, kernel, dead, fresh)
+        if buffer is not None:
+            args.append(f"out={ident[buffer]}")
+        line = f"    {ident[node]} = {kernels[id(kernel)]}({', '.join(args)})"
         if not kernels[id(kernel)].startswith("np."):
             line += f"  # {node.op!r}"
         lines.append(line)
-        dead = [source for source in dict.fromkeys(node.inputs)
-                if source.op is not None and last_use[source] == step and source not in kept]
+        if isinstance(kernel, np.ufunc):
+            fresh.add(node)
         if dead:
             lines.append(f"    del {', '.join(ident[source] for source in dead)}")
     outputs = _tuple(ident[node] for node in function.outputs)
@@ -319,6 +332,25 @@ def _compile(function):
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), namespace)
     return source, namespace[fn_name]
+
+
+def _reusable_buffer(node, kernel, dead, fresh):
+    """An input dying at this step whose array can take ``node``'s result.
+
+    Writing a ufunc's result into a dead temporary (``out=``) saves allocating
+    a new array -- for big arrays a large part of the cost, as every new page
+    must be faulted in. Only arrays a ufunc made here qualify (a view could
+    share memory with a variable), of the same shape and dtype, and only above
+    ``REUSE_MIN_SIZE`` entries: for small arrays ``out=`` is slower.
+    """
+    if not isinstance(kernel, np.ufunc) or kernel.nout != 1 or not is_fully_known(node.shape):
+        return None
+    if np.prod(node.shape) < REUSE_MIN_SIZE:
+        return None
+    for source in dead:
+        if source in fresh and source.shape == node.shape and source.dtype == node.dtype:
+            return source
+    return None
 
 
 def _tuple(items):

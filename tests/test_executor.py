@@ -284,3 +284,23 @@ def test_trace_records_every_node_and_applies_the_updates():
     f2 = K.function([x], [loss, g])
     K.set_value(w, [1.0, 1.0])
     assert f2(data)[1].tolist() == pytest.approx([2.0, 8.0]) and twin_w is not w
+
+
+def test_big_temporaries_are_reused_in_place_with_the_same_numbers():
+    x = K.placeholder(shape=(300, 200), name="x")
+    w = K.variable(np.full((300, 200), 0.5), name="w")
+    y = K.tanh(x * 2 + 1) * w
+    f = K.function([x], [y], updates=[K.update(w, w + y)])
+    assert "out=" in f.source
+    data = np.random.default_rng(0).normal(size=(300, 200)).astype("float32")
+    expected = np.tanh(data * 2 + 1) * 0.5
+    (traced,) = f.trace([data]).outputs
+    (compiled,) = f([data])
+    np.testing.assert_array_equal(compiled, traced)
+    np.testing.assert_allclose(compiled, expected, rtol=1e-6)
+    assert K.get_value(w)[0, 0] == pytest.approx(0.5 + 2 * expected[0, 0], rel=1e-6)
+
+
+def test_small_temporaries_are_not_reused():
+    x = K.placeholder(shape=(3,), name="x")
+    assert "out=" not in K.function([x], [K.tanh(x * 2 + 1)]).source
