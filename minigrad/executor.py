@@ -321,6 +321,10 @@ def _compile(function):
         lines.append(line)
         if isinstance(kernel, np.ufunc):
             fresh.add(node)
+        else:
+            # Other kernels may return a view of an input (reshape, x[1:],
+            # identity): that input's buffer must then never be overwritten.
+            fresh.difference_update(node.inputs)
         if dead:
             lines.append(f"    del {', '.join(ident[source] for source in dead)}")
     outputs = _tuple(ident[node] for node in function.outputs)
