@@ -278,3 +278,9 @@ def test_cumsum_second_derivative_and_exclusive_reverse_flags():
     np.testing.assert_array_equal(K.eval(K.cumprod(x, exclusive=True, reverse=True)), [6, 3, 1])
     (g,) = K.gradients(K.sum(K.square(K.cumprod(x))), [x])
     assert mg.gradcheck(g, [x])
+
+
+def test_round_of_ints_is_unchanged():
+    x = K.constant([1, -2, 3], dtype="int32")
+    assert K.dtype(K.round(x)) == "int32"
+    np.testing.assert_array_equal(K.eval(K.round(x)), [1, -2, 3])

@@ -346,3 +346,34 @@ def test_views_of_big_temporaries_are_not_overwritten(view, capsys):
     f = K.function([x], [view(a), K.tanh(a)])
     seen, _ = f([np.zeros((200, 200))])
     np.testing.assert_array_equal(seen, 1.0)
+
+
+@st.composite
+def basic_keys(draw, shape):
+    """A random basic index for ``shape``: per axis an int or a slice (any
+    start/stop/step, out-of-range bounds included), with ``None`` sprinkled in."""
+    key = []
+    for dim in shape[:draw(st.integers(0, len(shape)))]:
+        if draw(st.booleans()):
+            key.append(draw(st.integers(-dim, dim - 1)))
+        else:
+            bound = st.none() | st.integers(-dim - 2, dim + 2)
+            step = draw(st.none() | st.sampled_from([1, 2, -1, -2]))
+            key.append(slice(draw(bound), draw(bound), step))
+        if draw(st.integers(0, 4)) == 0:
+            key.append(None)
+    return tuple(key)
+
+
+@CHECK
+@given(data=st.data())
+def test_getitem_random_keys(data):
+    shape = data.draw(shapes(min_rank=1))
+    key = data.draw(basic_keys(shape))
+    value = data.draw(arrays(shape))
+    x = var64(value)
+    check(x[key], value[key], [x])
+    unknown = K.placeholder(shape=(None,) + shape[1:])
+    static = K.int_shape(unknown[key])
+    assert len(static) == value[key].ndim
+    assert all(s is None or s == v for s, v in zip(static, value[key].shape))

@@ -724,4 +724,7 @@ def round(x):
     >>> K.eval(K.round(K.constant([0.5, 1.5, -1.7, 2.2])))
     array([ 0.,  2., -2.,  2.], dtype=float32)
     """
+    (x,) = as_nodes((x,))
+    if x.dtype.kind in "biu":  # already whole numbers: unchanged, dtype kept
+        return x
     return Round()(x)
