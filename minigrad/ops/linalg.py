@@ -15,7 +15,8 @@ class Dot(Op):
     """``y = x . w``.
 
     For matrices, ``dx = g . w^T`` and ``dw = x^T . g``; vectors are handled
-    as one-row or one-column matrices.
+    as one-row or one-column matrices. For higher ranks the gradients are
+    those of the equivalent :class:`TensorDot`.
     """
     __slots__ = ()
     name = "dot"
@@ -56,11 +57,15 @@ class Dot(Op):
 
 
 def dot(x, y):
-    """Keras 2's ``K.dot``: the matrix product for 2-D tensors.
+    """Keras 2's ``K.dot``: the matrix product for 2-D tensors; for n-D ones a
+    sum over the last axis of ``x`` and the second-to-last of ``y``:
+    ``out[a..., b..., n] = sum_k x[a..., k] y[b..., k, n]`` (``np.dot``'s rule).
 
     >>> from minigrad import backend as K
     >>> K.eval(K.dot(K.constant([[1., 2.]]), K.constant([[3.], [4.]])))
     array([[11.]], dtype=float32)
+    >>> K.int_shape(K.dot(K.placeholder(shape=(4, 2)), K.placeholder(shape=(5, 2, 3))))
+    (4, 5, 3)
     >>> K.dot(K.placeholder(shape=(3, 2)), K.placeholder(shape=(3, 1)))
     Traceback (most recent call last):
     ...
@@ -153,13 +158,12 @@ def batch_dot(x, y, axes=None):
     if len(axes) != 2 or not all(isinstance(axis, (int, np.integer)) for axis in axes):
         raise ValueError(f"batch_dot: axes must be None, an int or a pair of ints, got {axes!r}")
     (ax,), (ay,) = normalize_axes(axes[0], x.ndim, "batch_dot"), normalize_axes(axes[1], y.ndim, "batch_dot")
-    problems = [(0, 0, "batch sizes")] + ([(ax, ay, "summed axes")] if ax and ay else [])
-    for a, b, what in problems:
+    if ax == 0 or ay == 0:
+        raise ValueError(f"batch_dot: axis 0 is the batch axis and cannot be summed over (axes {tuple(axes)})")
+    for a, b, what in ((0, 0, "batch sizes"), (ax, ay, "summed axes")):
         if x.shape[a] is not None and y.shape[b] is not None and x.shape[a] != y.shape[b]:
             raise ValueError(f"batch_dot: shapes {format_shape(x.shape)} and {format_shape(y.shape)} "
                              f"with axes {tuple(axes)}: the {what} differ ({x.shape[a]} != {y.shape[b]})")
-    if ax == 0 or ay == 0:
-        raise ValueError(f"batch_dot: axis 0 is the batch axis and cannot be summed over (axes {tuple(axes)})")
     # x -> (batch, a..., k, 1...) and y -> (batch, 1..., k, b...): then multiply and sum k.
     x_perm = [0] + [axis for axis in range(1, x.ndim) if axis != ax] + [ax]
     y_perm = [0, ay] + [axis for axis in range(1, y.ndim) if axis != ay]
