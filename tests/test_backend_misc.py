@@ -437,3 +437,42 @@ def test_reshape_with_tensor_entries():
     assert K.int_shape(K.reshape(w, (K.shape(w)[1], 2))) == (None, 2)
     with pytest.raises(ValueError, match="scalar int"):
         K.reshape(w, (K.constant(2.0), 3))
+
+
+# --------------------------------------------------------------------------
+# Static dtype and shape always equal the computed ones, for every dtype
+
+SWEEP = {
+    "max": lambda x: K.max(x, 1), "min": lambda x: K.min(x), "prod": lambda x: K.prod(x, [0, 1], True),
+    "var": K.var, "std": lambda x: K.std(x, 0), "logsumexp": K.logsumexp, "any": K.any, "all": K.all,
+    "argmax": K.argmax, "argmin": K.argmin, "cumsum": K.cumsum, "cumprod": lambda x: K.cumprod(x, 1),
+    "cos": K.cos, "sin": K.sin, "round": K.round, "not_equal": lambda x: K.not_equal(x, 1),
+    "less_equal": lambda x: K.less_equal(x, 1), "concatenate": lambda x: K.concatenate([x, x]),
+    "stack": lambda x: K.stack([x, x]), "tile": lambda x: K.tile(x, 2), "repeat": lambda x: K.repeat(x, 2),
+    "repeat_elements": lambda x: K.repeat_elements(x, 2, 0), "flatten": K.flatten,
+    "batch_flatten": K.batch_flatten, "squeeze": lambda x: K.squeeze(x[None], 0),
+    "reverse": lambda x: K.reverse(x, 1), "gather": lambda x: K.gather(x, [0, 2]),
+    "getitem": lambda x: x[1:, None, ::2], "slice": lambda x: K.slice(x, (0, 1), (2, 2)),
+    "dot": lambda x: K.dot(x, K.transpose(x)),
+    "dot_nd": lambda x: K.dot(x, K.reshape(K.concatenate([x, x]), (2, 4, 3))),
+    "batch_dot": lambda x: K.batch_dot(x, x, 1), "elu": K.elu, "softplus": K.softplus,
+    "softsign": K.softsign, "hard_sigmoid": K.hard_sigmoid, "softmax": K.softmax,
+    "l2_normalize": lambda x: K.l2_normalize(x, 1), "stop_gradient": K.stop_gradient,
+    "bias_add": lambda x: K.bias_add(x, x[0]), "dropout": lambda x: K.dropout(x, 0.5),
+    "identity": K.identity, "shape": K.shape, "one_hot": lambda x: K.one_hot(K.argmax(x), 4),
+    "relu": lambda x: K.relu(x, 0.1, 1.5, 0.5), "scce": lambda x: K.sparse_categorical_crossentropy(K.argmax(x), x),
+    "in_top_k": lambda x: K.in_top_k(x, K.argmax(x), 1),
+    "normalize_batch": lambda x: K.normalize_batch_in_training(x, None, None, [0])[0],
+    "in_train_phase": lambda x: K.in_train_phase(x, x * 2),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int32", "bool"])
+def test_static_dtype_and_shape_match_the_computed_ones(dtype):
+    x = K.constant((np.arange(1, 13).reshape(3, 4) % 3 + 1).astype(dtype))
+    nodes = {name: build(x) for name, build in SWEEP.items()}
+    values = K.function([], list(nodes.values()))([])
+    for (name, node), value in zip(nodes.items(), values):
+        assert value.dtype == node.dtype, name
+        assert value.ndim == node.ndim and all(
+            s is None or s == v for s, v in zip(node.shape, value.shape)), name
