@@ -1,4 +1,6 @@
-"""Neural-network functions: softmax and the Keras 2 cross-entropy losses.
+"""Neural-network functions: softmax, the other Keras 2 activations (elu,
+softplus, softsign, hard_sigmoid), l2_normalize, the cross-entropy losses,
+stop_gradient, bias_add, in_top_k and batch normalization.
 
 The losses are compositions of primitive ops, written as Keras 2.2 writes
 them (clipping included), so their gradients come from the primitives'.

@@ -1,5 +1,6 @@
-"""Reductions (sum, mean, logsumexp) and the two ops that move a gradient
-between a broadcast shape and the original one.
+"""Reductions (sum, mean, logsumexp, max, min, prod, any, all, argmax,
+argmin; var and std built from mean), running scans (cumsum, cumprod) and
+the two ops that move a gradient between a broadcast shape and the original one.
 
 A reduction's gradient puts the reduced axes back (``expand_dims``) and
 broadcasts ``g`` over them; broadcasting's gradient is the opposite, a sum

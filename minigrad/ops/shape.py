@@ -1,5 +1,7 @@
 """Operations that rearrange entries without changing them: reshape,
-transpose, expand_dims. Their gradients rearrange ``g`` back."""
+transpose, expand_dims, squeeze, reverse, concatenate/stack, tile,
+repeat_elements, batch_flatten. Their gradients rearrange ``g`` back (and
+where entries were copied, ``tile`` and ``repeat_elements``, sum the copies)."""
 
 import numpy as np
 
