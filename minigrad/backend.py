@@ -69,7 +69,13 @@ def image_data_format():
 
 
 def set_image_data_format(data_format):
-    """Set the default data format: ``'channels_last'`` or ``'channels_first'``."""
+    """Set the default data format: ``'channels_last'`` or ``'channels_first'``.
+
+    >>> from minigrad import backend as K
+    >>> K.set_image_data_format('channels_first'); K.image_data_format()
+    'channels_first'
+    >>> K.set_image_data_format('channels_last')
+    """
     global _IMAGE_DATA_FORMAT
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(f"set_image_data_format: unknown data format {data_format!r}")
@@ -88,21 +94,35 @@ def get_uid(prefix=""):
 
 
 def reset_uids():
-    """Restart every ``get_uid`` count."""
+    """Restart every ``get_uid`` count.
+
+    >>> from minigrad import backend as K
+    >>> K.reset_uids(); K.get_uid('x')
+    1
+    """
     _UIDS.clear()
 
 
 def clear_session():
     """Keras 2 discards its global graph here; minigrad has none (a graph is
     whatever your tensors reference), so this only resets ``get_uid`` and
-    sets the learning phase back to 0."""
+    sets the learning phase back to 0.
+
+    >>> from minigrad import backend as K
+    >>> K.clear_session(); K.get_uid('dense')
+    1
+    """
     reset_uids()
     set_learning_phase(0)
 
 
 def manual_variable_initialization(value):
     """Accepted for compatibility: minigrad variables always hold their value
-    from the moment they are made, so there is nothing to initialise."""
+    from the moment they are made, so there is nothing to initialise.
+
+    >>> from minigrad import backend as K
+    >>> K.manual_variable_initialization(True)
+    """
 
 
 # --------------------------------------------------------------------------

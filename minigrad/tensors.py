@@ -156,7 +156,12 @@ def dtype(x):
 
 
 def is_tensor(x):
-    """True for a minigrad tensor (any node of the graph)."""
+    """True for a minigrad tensor (any node of the graph).
+
+    >>> from minigrad import backend as K
+    >>> K.is_tensor(K.constant(1.)), K.is_tensor(1.)
+    (True, False)
+    """
     return isinstance(x, Node)
 
 
@@ -176,7 +181,12 @@ def get_value(x):
 
 
 def batch_get_value(xs):
-    """``[get_value(x) for x in xs]``."""
+    """``[get_value(x) for x in xs]``.
+
+    >>> from minigrad import backend as K
+    >>> K.batch_get_value([K.variable(1.), K.variable([2., 3.])])
+    [array(1., dtype=float32), array([2., 3.], dtype=float32)]
+    """
     return [get_value(x) for x in xs]
 
 
@@ -192,7 +202,13 @@ def set_value(x, value):
 
 
 def batch_set_value(tuples):
-    """Set several variables at once; all are checked before any is changed."""
+    """Set several variables at once; all are checked before any is changed.
+
+    >>> from minigrad import backend as K
+    >>> a, b = K.variable(0.), K.variable([0., 0.])
+    >>> K.batch_set_value([(a, 1.), (b, [2., 3.])]); K.get_value(b)
+    array([2., 3.], dtype=float32)
+    """
     checked = []
     for x, value in tuples:
         if not isinstance(x, Variable):
@@ -233,12 +249,26 @@ def update(x, new_x):
 
 
 def update_add(x, increment):
-    """The update ``x <- x + increment``."""
+    """The update ``x <- x + increment``.
+
+    >>> from minigrad import backend as K
+    >>> v = K.variable(1.)
+    >>> K.function([], [], updates=[K.update_add(v, 2.)])([]); K.get_value(v)
+    []
+    array(3., dtype=float32)
+    """
     return Update(x, x + increment, "update_add")
 
 
 def update_sub(x, decrement):
-    """The update ``x <- x - decrement``."""
+    """The update ``x <- x - decrement``.
+
+    >>> from minigrad import backend as K
+    >>> v = K.variable(1.)
+    >>> K.function([], [], updates=[K.update_sub(v, 2.)])([]); K.get_value(v)
+    []
+    array(-1., dtype=float32)
+    """
     return Update(x, x - decrement, "update_sub")
 
 
@@ -316,10 +346,20 @@ def cast_to_floatx(x):
 
 
 def is_sparse(tensor):
-    """Always ``False``: minigrad has no sparse tensors."""
+    """Always ``False``: minigrad has no sparse tensors.
+
+    >>> from minigrad import backend as K
+    >>> K.is_sparse(K.constant([1.]))
+    False
+    """
     return False
 
 
 def to_dense(tensor):
-    """``tensor`` itself: minigrad tensors are always dense."""
+    """``tensor`` itself: minigrad tensors are always dense.
+
+    >>> from minigrad import backend as K
+    >>> x = K.constant([1.]); K.to_dense(x) is x
+    True
+    """
     return tensor
