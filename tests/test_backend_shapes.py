@@ -377,3 +377,18 @@ def test_getitem_random_keys(data):
     static = K.int_shape(unknown[key])
     assert len(static) == value[key].ndim
     assert all(s is None or s == v for s, v in zip(static, value[key].shape))
+
+
+@CHECK
+@given(data=st.data())
+def test_batch_dot_random_ranks_and_axes(data):
+    batch, k = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
+    x_rank, y_rank = data.draw(st.integers(2, 4)), data.draw(st.integers(2, 4))
+    ax, ay = data.draw(st.integers(1, x_rank - 1)), data.draw(st.integers(1, y_rank - 1))
+    x_shape = [batch] + [data.draw(st.integers(1, 3)) for _ in range(x_rank - 1)]
+    y_shape = [batch] + [data.draw(st.integers(1, 3)) for _ in range(y_rank - 1)]
+    x_shape[ax], y_shape[ay] = k, k
+    a, b = data.draw(arrays(tuple(x_shape))), data.draw(arrays(tuple(y_shape)))
+    axes = (ax - x_rank if data.draw(st.booleans()) else ax, ay - y_rank if data.draw(st.booleans()) else ay)
+    x, y = var64(a), var64(b)
+    check(K.batch_dot(x, y, axes=axes), np_batch_dot(a, b, (ax, ay)), [x, y])
