@@ -472,3 +472,22 @@ def test_static_dtype_and_shape_match_the_computed_ones(dtype):
         assert value.dtype == node.dtype, name
         assert value.ndim == node.ndim and all(
             s is None or s == v for s, v in zip(node.shape, value.shape)), name
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(start=st.integers(-5, 5) | st.floats(-5, 5).map(lambda v: round(v, 2)),
+       stop=st.none() | st.integers(-5, 8), step=st.sampled_from([1, 2, 3, -1, -2, 0.5]),
+       dtype=st.sampled_from(["int32", "int64", "float32", "float64"]))
+def test_arange_matches_numpy(start, stop, step, dtype):
+    if stop is None:
+        expected = np.arange(0, start, step)
+    else:
+        expected = np.arange(start, stop, step)
+    out = K.arange(start, stop, step, dtype=dtype)
+    np.testing.assert_array_equal(K.eval(out), expected.astype(dtype))
+    assert K.int_shape(out) == expected.shape and K.dtype(out) == dtype
+    tensor_start = K.arange(K.constant(start, dtype="float64"), stop, step, dtype=dtype)
+    np.testing.assert_array_equal(K.eval(tensor_start), expected.astype(dtype))
