@@ -28,8 +28,9 @@ stale and nothing generated is committed:
       the status of every Keras 2.2 backend name in the compatibility table;
   ``<!-- minigrad:source -->`` and ``<!-- minigrad:lessons -->``
       see above.
-* **Docstring roles** -- a few docstrings use reST roles (:class:`Node`);
-  the rendered ``:class:`` prefix is dropped so they read as plain code.
+* **Docstrings** are made Markdown-friendly by ``griffe_docstrings.py``
+  (doctest blocks fenced, reST roles and math converted), a griffe extension
+  that mkdocstrings loads.
 """
 
 import contextlib
@@ -38,6 +39,7 @@ import inspect
 import io
 import json
 import logging
+import os
 import re
 import runpy
 import sys
@@ -89,6 +91,10 @@ def on_config(config):
     for item in config.nav or []:
         if isinstance(item, dict) and "Lessons" in item:
             item["Lessons"] = list(item["Lessons"]) + [{title: uri} for uri, title, _ in _state["lessons"]]
+    # Notebooks executed at build time run in a kernel subprocess: make it
+    # import this checkout's minigrad too.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
     if LESSONS.is_dir():
         config.watch.append(str(LESSONS))
     config.watch.append(str(ROOT / "minigrad"))
@@ -98,7 +104,11 @@ def on_config(config):
 @event_priority(50)  # before mkdocs-jupyter's on_files, which turns .ipynb files into pages
 def on_files(files, config):
     for uri, _, path in _state["lessons"]:
-        files.append(File.generated(config, uri, abs_src_path=str(path)))
+        # A real file whose source directory is the repository root, so that
+        # lessons/x.ipynb is found at <root>/lessons/x.ipynb and published at
+        # lessons/x/ (mkdocs-jupyter needs src_dir; File.generated has none).
+        files.append(File(uri, src_dir=str(ROOT), dest_dir=config.site_dir,
+                          use_directory_urls=config.use_directory_urls))
     for uri, png in concept_figures().items():
         files.append(File.generated(config, uri, content=png))
     return files
@@ -235,7 +245,7 @@ def keras_table():
     documented = set(backend_functions())
     out = []
     for family, names in keras_names().items():
-        out += [f"### {family.capitalize()}", "",
+        out += [f"### {family[0].upper() + family[1:]}", "",
                 "| `K.` name | in minigrad | differences from Keras 2.2 |", "|---|---|---|"]
         for name, note in names.items():
             if name in refused:
@@ -314,5 +324,10 @@ def on_page_markdown(markdown, page, config, files):
 # Rendered docstrings
 
 def on_page_content(html, page, config, files):
-    # ":class:<code>Node</code>" (a reST role in a docstring) -> "<code>Node</code>"
-    return re.sub(r":(?:class|func|meth|mod|attr|data|exc):(<code>)", r"\1", html)
+    if page.file.src_uri.startswith("lessons/") and page.file.src_uri.endswith(".ipynb"):
+        # mkdocs-jupyter (include_source) publishes the .ipynb next to the page.
+        name = Path(page.file.src_uri).name
+        html = (f'<p class="lesson-source"><a href="{name}" download>Download {name}</a> '
+                f"&middot; or run it locally: <code>make lab</code>, then open "
+                f"<code>lessons/{name}</code></p>\n") + html
+    return html
