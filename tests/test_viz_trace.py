@@ -122,6 +122,10 @@ def test_the_widget_steps_through_the_trace():
     x, y, w, b, loss, updates = regression_step()
     trace = K.function([x, y], [loss]).trace(FEEDS)
     widget = trace.widget()
-    assert isinstance(widget, ipywidgets.interactive)
-    slider = widget.children[0]
+    assert isinstance(widget, ipywidgets.VBox)
+    slider, image = widget.children
     assert (slider.min, slider.max) == (0, len(trace.steps) - 1)
+    first = bytes(image.value)
+    assert first.startswith(b"\x89PNG")
+    slider.value = 3                       # moving the slider redraws the picture
+    assert bytes(image.value).startswith(b"\x89PNG") and bytes(image.value) != first

@@ -80,22 +80,36 @@ def draw_trace_step(trace, step=None, **options):
 def trace_widget(trace, **options):
     """A slider that steps through ``trace``, redrawing the graph at each step.
 
-    Needs ipywidgets (``pip install ipywidgets``); without it raises
-    ``ImportError`` that points to ``trace.show(step)``.
+    The picture is a PNG in an ``ipywidgets.Image``, redrawn when the slider
+    moves (no output capturing, so it also behaves in headless runs). Needs
+    ipywidgets (``pip install ipywidgets``); without it raises ``ImportError``
+    that points to ``trace.show(step)``.
     """
     try:
         import ipywidgets
-        from IPython.display import display
     except ImportError as error:
         raise ImportError("trace.widget() needs ipywidgets (pip install ipywidgets); "
                           "trace.show(step) draws one step without it") from error
-    import matplotlib.pyplot as plt
-
-    def show(step):
-        figure = draw_trace_step(trace, step, **options)
-        display(figure)
-        plt.close(figure)  # displayed once, not again at the end of the cell
 
     slider = ipywidgets.IntSlider(value=0, min=0, max=len(trace.steps) - 1,
                                   description="step", continuous_update=False)
-    return ipywidgets.interactive(show, step=slider)
+    image = ipywidgets.Image(value=step_png(trace, 0, **options), format="png")
+
+    def redraw(change):
+        image.value = step_png(trace, change["new"], **options)
+
+    slider.observe(redraw, names="value")
+    return ipywidgets.VBox([slider, image])
+
+
+def step_png(trace, step, dpi=80, **options):
+    """The figure of :func:`draw_trace_step` as PNG bytes."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    figure = draw_trace_step(trace, step, **options)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(figure)
+    return buffer.getvalue()
