@@ -269,15 +269,22 @@ def unsupported_list():
                      for name, why in sorted(refused.items())) + "\n"
 
 
-VIZ_NAMES = ["draw_graph", "to_dot", "plot_trajectories", "animate_trajectories"]
+#: minigrad.viz in the order a reader meets it; any other public function follows.
+VIZ_NAMES = ["draw_graph", "to_dot", "draw_trace_step", "trace_widget", "trace_table_html",
+             "plot_trajectories", "animate_trajectories", "plot_training_curves"]
 
 
 def viz_api():
+    """``minigrad.viz``'s public functions (contract names first)."""
     try:
         viz = importlib.import_module("minigrad.viz")
     except ImportError:
         viz = None
-    present = [name for name in VIZ_NAMES if viz is not None and hasattr(viz, name)]
+    public = [] if viz is None else sorted(
+        name for name, value in vars(viz).items()
+        if not name.startswith("_") and callable(value) and not inspect.ismodule(value))
+    present = [name for name in VIZ_NAMES if name in public]
+    present += [name for name in public if name not in present]
     if not present:
         log.info("minigrad.viz is not importable yet: the API page lists no drawing function")
         return ("!!! note \"Not in this build\"\n    `minigrad.viz` was not importable "
