@@ -16,3 +16,12 @@ from .graph import Constant, Node, Op, Placeholder, Update, Variable
 from .trace import Trace
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # minigrad.viz and minigrad.surfaces load on first use: matplotlib is
+    # slow to import, and the engine does not need it.
+    if name in ("viz", "surfaces"):
+        import importlib
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'minigrad' has no attribute {name!r}")

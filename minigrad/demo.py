@@ -18,15 +18,12 @@ import time
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-if "MPLBACKEND" not in os.environ:  # a tour writes files; it needs no window
-    matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-import minigrad as mg  # noqa: E402
-from minigrad import backend as K, optimizers, surfaces, viz  # noqa: E402
-from minigrad.graph import topological_order  # noqa: E402
+import minigrad as mg
+from minigrad import backend as K, optimizers, surfaces, viz
+from minigrad.graph import topological_order
 
 
 def heading(number, text):
@@ -183,4 +180,6 @@ def main(out_dir="out"):
 
 
 if __name__ == "__main__":
+    if "MPLBACKEND" not in os.environ:  # the tour writes files; it needs no window
+        matplotlib.use("Agg")
     main(*sys.argv[1:2])

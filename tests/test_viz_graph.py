@@ -116,11 +116,12 @@ def test_a_big_graph_is_collapsed_into_a_readable_summary():
 
 def test_a_100000_node_chain_lays_out_without_recursion():
     x = K.placeholder(shape=(), name="x")
+    one = K.constant(1.0)
     h = x
     for _ in range(100_000):
-        h = h + 1.0
+        h = h + one
     layout = layout_graph(h, max_nodes=60)
-    assert layout.collapsed and layout.node_count == 200_001
+    assert layout.collapsed and layout.node_count == 100_002
     assert len(layout.boxes) <= 10
 
 
@@ -152,3 +153,55 @@ def test_draw_graph_rejects_what_it_cannot_draw():
         draw_graph([3.0])
     with pytest.raises(ValueError, match="direction"):
         draw_graph(K.placeholder(shape=(1,)) * 2, direction="sideways")
+
+
+def box_extents(figure):
+    renderer = figure.canvas.get_renderer()
+    return {text.get_gid(): text.get_bbox_patch().get_window_extent(renderer)
+            for text in figure.axes[0].texts
+            if text.get_gid() and not text.get_gid().startswith("edge:")}
+
+
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_a_graph_of_about_sixty_nodes_is_drawn_in_full_without_overlapping_boxes(direction):
+    x = K.placeholder(shape=(None, 4), name="x")
+    target = K.placeholder(shape=(None, 2), name="target")
+    h = x
+    params = []
+    for layer, width in enumerate([8, 8, 2]):
+        w = K.variable(np.zeros((K.int_shape(h)[1], width)), name=f"w{layer}")
+        b = K.variable(np.zeros(width), name=f"b{layer}")
+        params += [w, b]
+        h = K.tanh(K.dot(h, w) + b)
+    loss = K.mean(K.square(h - target))
+    (g,) = K.gradients(loss, params[:1])
+    graph = [loss, K.update_sub(params[0], 0.1 * g)]
+    nodes = topological_order([loss, 0.1 * g])
+    assert 45 <= len(nodes) + 1 <= 60
+    figure = render(draw_graph(graph, direction=direction))
+    extents = box_extents(figure)
+    assert len(extents) == len(topological_order([loss, graph[1].value])) + 1
+    boxes = list(extents.values())
+    for i, first in enumerate(boxes):
+        for second in boxes[i + 1:]:
+            assert not first.overlaps(second), "two boxes overlap: the drawing is unreadable"
+
+
+def test_deep_graphs_are_drawn_top_to_bottom_shallow_ones_left_to_right():
+    x = K.placeholder(shape=(3,), name="x")
+    deep = x
+    for _ in range(15):
+        deep = K.tanh(deep)
+    for output, expected in [(K.sum(K.exp(x)), "LR"), (K.sum(deep), "TB")]:
+        extents = box_extents(render(draw_graph(output)))
+        first, last = extents["node:x"], extents[f"node:{output.name}"]
+        if expected == "LR":
+            assert first.x1 < last.x0
+        else:
+            assert first.y0 > last.y1          # inputs on top, read downwards like f.source
+
+
+def test_viz_loads_lazily_from_the_package():
+    import minigrad as mg
+    assert mg.viz.draw_graph is draw_graph
+    assert "rosenbrock" in mg.surfaces.SURFACES

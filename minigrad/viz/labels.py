@@ -27,18 +27,6 @@ def kind_of(node):
     return "op"
 
 
-def op_params(op):
-    """All parameters of ``op`` as a dict, gathered from every class in its
-    hierarchy (a subclass such as ``Sum`` inherits its slots from ``Reduction``).
-    """
-    params = {}
-    for cls in reversed(type(op).__mro__):
-        for slot in getattr(cls, "__slots__", ()):
-            if hasattr(op, slot):
-                params[slot] = getattr(op, slot)
-    return params
-
-
 def describe_op(node):
     """A short description of what produces ``node``.
 
@@ -52,7 +40,7 @@ def describe_op(node):
     if node.op is None:
         return kind_of(node)
     # Default-valued flags add noise, not information.
-    shown = [f"{key}={value!r}" for key, value in op_params(node.op).items()
+    shown = [f"{key}={value!r}" for key, value in node.op.params().items()
              if value not in (None, False)]
     return " ".join([node.op.name] + shown)
 
