@@ -241,7 +241,9 @@ def test_random_variables():
     np.testing.assert_array_equal(K.get_value(w), K.get_value(K.random_normal_variable((3, 4), 0.5, 2.0, seed=1)))
     u = K.random_uniform_variable((1000,), -2.0, -1.0, dtype="float64", seed=2)
     assert K.dtype(u) == "float64" and -2 <= K.get_value(u).min() and K.get_value(u).max() < -1
-    np.testing.assert_array_equal(K.get_value(w), K.get_value(w))   # drawn once
+    drawn = K.get_value(w)
+    K.eval(w * 2)
+    np.testing.assert_array_equal(K.get_value(w), drawn)   # drawn once, not at each evaluation
 
 
 def test_random_shape_errors():
