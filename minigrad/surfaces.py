@@ -179,6 +179,13 @@ def descend(surface, optimizer, steps=300, start=None, label=None, dtype=None):
         start: the starting point; ``surface.start`` by default.
         label: the trajectory's name; the optimizer's class name by default.
         dtype: of the point; ``K.floatx()`` by default.
+
+    >>> from minigrad import optimizers
+    >>> path = descend('ill_conditioned', optimizers.SGD(lr=0.04), steps=3, dtype='float64')
+    >>> path.points.round(4).tolist()        # x shrinks 4% a step; y is gone in one
+    [[-2.0, 0.6], [-1.92, 0.0], [-1.8432, 0.0], [-1.7695, 0.0]]
+    >>> path
+    <Trajectory SGD: 3 steps, final loss 1.566>
     """
     surface = get(surface)
     start = surface.start if start is None else start

@@ -59,7 +59,7 @@ def test_the_checker_rejects_missing_and_wrong_answers():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
-def test_each_lesson_runs_in_under_a_minute_and_its_exercise_checks(path):
+def test_each_lesson_runs_in_under_a_minute_and_its_exercise_checks(path, monkeypatch):
     notebook = nbformat.read(path, as_version=4)
     notebook.cells[-2].source = solutions.SOLUTIONS[lesson_number(path)]
     client = nbclient.NotebookClient(
@@ -67,9 +67,9 @@ def test_each_lesson_runs_in_under_a_minute_and_its_exercise_checks(path):
         resources={"metadata": {"path": str(LESSONS)}})
     # The kernel inherits the environment: make it import this checkout's minigrad
     # whatever state the installation is in.
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
