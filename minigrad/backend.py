@@ -33,9 +33,11 @@ from .ops import (
     minimum, normalize_batch_in_training, not_equal, one_hot, permute_dimensions, pow,
     print_tensor, prod, random_binomial, random_normal, random_normal_variable,
     random_uniform, random_uniform_variable, relu, repeat, repeat_elements, reshape,
-    reverse, round, set_learning_phase, shape, sigmoid, sign, sin, slice, softmax, softplus,
-    softsign, sparse_categorical_crossentropy, sqrt, square, squeeze, stack, std,
-    stop_gradient, sum, switch, tanh, tile, transpose, truncated_normal, var,
+    resize_images, resize_volumes, reverse, round, set_learning_phase, shape, sigmoid, sign,
+    sin, slice, softmax, softplus, softsign, sparse_categorical_crossentropy,
+    spatial_2d_padding, spatial_3d_padding, sqrt, square, squeeze, stack, std,
+    stop_gradient, sum, switch, tanh, temporal_padding, tile, transpose, truncated_normal,
+    var,
 )
 from .autodiff import gradients
 from .executor import function
@@ -133,7 +135,6 @@ _POOL = "pooling is outside minigrad's scope"
 _RECURRENCE = ("symbolic loops are outside minigrad's scope: write the loop in Python over "
                "the steps (the graph unrolls it)")
 _CTC = "CTC (sequence) losses are outside minigrad's scope"
-_IMAGES = "image and volume resizing/padding is outside minigrad's scope"
 
 #: Keras 2.2 backend names that minigrad refuses, with the reason. Each is
 #: reachable as ``K.<name>``; calling it raises ``NotImplementedError``.
@@ -144,8 +145,6 @@ UNSUPPORTED = {
     "pool2d": _POOL, "pool3d": _POOL,
     "rnn": _RECURRENCE, "map_fn": _RECURRENCE, "foldl": _RECURRENCE, "foldr": _RECURRENCE,
     "ctc_label_dense_to_sparse": _CTC, "ctc_batch_cost": _CTC, "ctc_decode": _CTC,
-    "resize_images": _IMAGES, "resize_volumes": _IMAGES, "temporal_padding": _IMAGES,
-    "spatial_2d_padding": _IMAGES, "spatial_3d_padding": _IMAGES,
     "get_session": "minigrad has no sessions: compile with K.function and call it",
     "set_session": "minigrad has no sessions: compile with K.function and call it",
     "is_keras_tensor": "minigrad has no Keras layers, so no tensor carries Keras layer history",

@@ -11,7 +11,7 @@ from .reduce import (
     min, prod, std, sum, sum_like, var,
 )
 from .shape import (
-    batch_flatten, concatenate, expand_dims, flatten, permute_dimensions, repeat,
+    batch_flatten, concatenate, expand_dims, flatten, pad, permute_dimensions, repeat,
     repeat_elements, reshape, reshape_like, reverse, squeeze, stack, tile, transpose,
 )
 from .indexing import gather, getitem, one_hot, slice
@@ -27,3 +27,6 @@ from .random import (
 )
 from .phase import in_test_phase, in_train_phase, learning_phase, set_learning_phase
 from .utility import arange, identity, print_tensor, shape
+from .image import (
+    resize_images, resize_volumes, spatial_2d_padding, spatial_3d_padding, temporal_padding,
+)

@@ -549,3 +549,42 @@ def shape_tensor(shape, what):
             static.append(None if int(dim) == -1 else int(dim))
             entries.append(Constant(np.int64(dim)))
     return tuple(static), stack(entries)
+
+
+# --------------------------------------------------------------------------
+# Zero padding (Keras 2's temporal/spatial padding are built on it)
+
+class Pad(Op):
+    """Add ``before`` and ``after`` zeros along each axis: ``widths`` holds one
+    ``(before, after)`` pair per axis;  ``dx = g`` with the padding cut off."""
+    __slots__ = ("widths",)
+    name = "pad"
+
+    def __init__(self, widths):
+        self.widths = tuple((int(before), int(after)) for before, after in widths)
+
+    def infer(self, x):
+        if len(self.widths) != x.ndim or any(w < 0 for pair in self.widths for w in pair):
+            raise ValueError(f"pad: widths {self.widths} do not fit a tensor of shape "
+                             f"{format_shape(x.shape)} (one non-negative pair per axis)")
+        return tuple(None if dim is None else dim + before + after
+                     for dim, (before, after) in zip(x.shape, self.widths)), x.dtype
+
+    def forward(self, x):
+        return np.pad(x, self.widths)
+
+    def vjp(self, node, g, i):
+        from .indexing import GetItem
+        return GetItem(tuple(slice(before, -after if after else None)
+                             for before, after in self.widths))(g)
+
+
+def pad(x, widths):
+    """``x`` with zeros added around it: ``widths[k] = (before, after)`` for axis ``k``.
+
+    >>> from minigrad import backend as K, ops
+    >>> K.eval(ops.pad(K.constant([[1., 2.]]), [(0, 1), (1, 0)]))
+    array([[0., 1., 2.],
+           [0., 0., 0.]], dtype=float32)
+    """
+    return Pad(widths)(as_node(x))
