@@ -129,3 +129,21 @@ def test_the_widget_steps_through_the_trace():
     assert first.startswith(b"\x89PNG")
     slider.value = 3                       # moving the slider redraws the picture
     assert bytes(image.value).startswith(b"\x89PNG") and bytes(image.value) != first
+
+
+def test_without_ipywidgets_the_widget_points_to_show(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)     # as if not installed
+    x, y, w, b, loss, updates = regression_step()
+    trace = K.function([x, y], [loss]).trace(FEEDS)
+    with pytest.raises(ImportError, match=r"trace.show\(step\)"):
+        trace.widget()
+    assert trace.show(0).axes                                  # the fallback still draws
+
+
+def test_to_dot_can_carry_a_traces_values():
+    from minigrad.viz import to_dot
+    x, y, w, b, loss, updates = regression_step()
+    trace = K.function([x, y], [loss]).trace(FEEDS)
+    dot = to_dot(loss, trace=trace)
+    assert f"\\n= {float(trace.outputs[0]):.4g}" in dot
