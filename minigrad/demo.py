@@ -164,15 +164,16 @@ def main(out_dir="out"):
     """Run the tour, writing figures to ``out_dir``; returns the files written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    np.set_printoptions(precision=4, suppress=True)
-    print("minigrad: a guided tour")
-    written = tour_graph(out)
-    files, _ = tour_training(out)
-    written += files
-    files, _ = tour_rosenbrock(out)
-    written += files
-    files, _ = tour_reddi(out)
-    written += files
+    # Scoped, so that running the tour inside a test session changes no global state.
+    with np.printoptions(precision=4, suppress=True):
+        print("minigrad: a guided tour")
+        written = tour_graph(out)
+        files, _ = tour_training(out)
+        written += files
+        files, _ = tour_rosenbrock(out)
+        written += files
+        files, _ = tour_reddi(out)
+        written += files
     print("\nFigures written (open them, or `make lab` for the lessons):")
     for path in written:
         print(f"    {Path(path).resolve()}")

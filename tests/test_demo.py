@@ -10,7 +10,11 @@ from minigrad import demo  # noqa: E402
 
 
 def test_the_tour_prints_every_stop_and_writes_its_figures(tmp_path, capsys):
+    import numpy as np
+    from minigrad import config
+    options, floatx = np.get_printoptions(), config.floatx()
     written = demo.main(tmp_path / "out")
+    assert np.get_printoptions() == options and config.floatx() == floatx   # no leaks
     printed = capsys.readouterr().out
     names = sorted(path.name for path in written)
     assert names == ["graph.dot", "graph.png", "reddi.png", "rosenbrock.gif", "rosenbrock.png",
