@@ -5,12 +5,13 @@ This module only gathers names; each lives with its concept:
 * configuration -- :mod:`minigrad.config`
 * placeholders, variables, values, updates -- :mod:`minigrad.tensors`
 * operations -- :mod:`minigrad.ops` (one module per family: elementwise,
-  reduce, shape, indexing, linalg, nn, random, phase, utility)
+  reduce, shape, indexing, linalg, nn, random, phase, utility, image,
+  control)
 * ``gradients`` -- :mod:`minigrad.autodiff`
 * ``function`` -- :mod:`minigrad.executor`
 
 The Keras 2.2 backend names minigrad does not implement (convolutions,
-pooling, recurrence, CTC, sessions, ...) are listed in :data:`UNSUPPORTED`
+pooling, CTC, sessions, ...) are listed in :data:`UNSUPPORTED`
 with the reason; ``K.conv2d`` and the like exist, and calling one raises
 ``NotImplementedError`` naming it (never an ``AttributeError``).
 """
@@ -27,17 +28,17 @@ from .tensors import (
 from .ops import (
     abs, all, any, arange, argmax, argmin, batch_dot, batch_flatten, batch_normalization,
     bias_add, binary_crossentropy, cast, categorical_crossentropy, clip, concatenate, cos,
-    cumprod, cumsum, dot, dropout, elu, equal, exp, expand_dims, flatten, gather, greater,
-    greater_equal, hard_sigmoid, identity, in_test_phase, in_top_k, in_train_phase,
-    l2_normalize, learning_phase, less, less_equal, log, logsumexp, max, maximum, mean, min,
-    minimum, normalize_batch_in_training, not_equal, one_hot, permute_dimensions, pow,
-    print_tensor, prod, random_binomial, random_normal, random_normal_variable,
-    random_uniform, random_uniform_variable, relu, repeat, repeat_elements, reshape,
-    resize_images, resize_volumes, reverse, round, set_learning_phase, shape, sigmoid, sign,
-    sin, slice, softmax, softplus, softsign, sparse_categorical_crossentropy,
-    spatial_2d_padding, spatial_3d_padding, sqrt, square, squeeze, stack, std,
-    stop_gradient, sum, switch, tanh, temporal_padding, tile, transpose, truncated_normal,
-    var,
+    cumprod, cumsum, dot, dropout, elu, equal, exp, expand_dims, flatten, foldl, foldr,
+    gather, greater, greater_equal, hard_sigmoid, identity, in_test_phase, in_top_k,
+    in_train_phase, l2_normalize, learning_phase, less, less_equal, log, logsumexp, map_fn,
+    max, maximum, mean, min, minimum, normalize_batch_in_training, not_equal, one_hot,
+    permute_dimensions, pow, print_tensor, prod, random_binomial, random_normal,
+    random_normal_variable, random_uniform, random_uniform_variable, relu, repeat,
+    repeat_elements, reshape, resize_images, resize_volumes, reverse, rnn, round,
+    set_learning_phase, shape, sigmoid, sign, sin, slice, softmax, softplus, softsign,
+    sparse_categorical_crossentropy, spatial_2d_padding, spatial_3d_padding, sqrt, square,
+    squeeze, stack, std, stop_gradient, sum, switch, tanh, temporal_padding, tile,
+    transpose, truncated_normal, var,
 )
 from .autodiff import gradients
 from .executor import function
@@ -132,8 +133,6 @@ def manual_variable_initialization(value):
 
 _CONV = "convolutions are outside minigrad's scope (a teaching engine for dense graphs)"
 _POOL = "pooling is outside minigrad's scope"
-_RECURRENCE = ("symbolic loops are outside minigrad's scope: write the loop in Python over "
-               "the steps (the graph unrolls it)")
 _CTC = "CTC (sequence) losses are outside minigrad's scope"
 
 #: Keras 2.2 backend names that minigrad refuses, with the reason. Each is
@@ -143,7 +142,6 @@ UNSUPPORTED = {
     "conv3d_transpose": _CONV, "separable_conv1d": _CONV, "separable_conv2d": _CONV,
     "depthwise_conv2d": _CONV, "local_conv1d": _CONV, "local_conv2d": _CONV,
     "pool2d": _POOL, "pool3d": _POOL,
-    "rnn": _RECURRENCE, "map_fn": _RECURRENCE, "foldl": _RECURRENCE, "foldr": _RECURRENCE,
     "ctc_label_dense_to_sparse": _CTC, "ctc_batch_cost": _CTC, "ctc_decode": _CTC,
     "get_session": "minigrad has no sessions: compile with K.function and call it",
     "set_session": "minigrad has no sessions: compile with K.function and call it",

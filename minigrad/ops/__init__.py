@@ -27,6 +27,7 @@ from .random import (
 )
 from .phase import in_test_phase, in_train_phase, learning_phase, set_learning_phase
 from .utility import arange, identity, print_tensor, shape
+from .control import foldl, foldr, map_fn, rnn
 from .image import (
     resize_images, resize_volumes, spatial_2d_padding, spatial_3d_padding, temporal_padding,
 )
