@@ -20,13 +20,15 @@ stale and nothing generated is committed:
       a ``::: minigrad.backend.<name>`` block for every public backend
       function not already documented higher up on the page, so a new ``K``
       function appears in the API reference without anyone editing it;
-  ``<!-- minigrad:optimizers-api -->``
-      the optimizer classes and registry functions;
+  ``<!-- minigrad:optimizers-api -->`` and ``<!-- minigrad:viz-api -->``
+      each optimizer module (its docstring has the math) with its classes,
+      the registry, and every public function of ``minigrad.viz``;
   ``<!-- minigrad:unsupported -->``
       the Keras 2 backend names that minigrad refuses (``NotImplementedError``);
   ``<!-- minigrad:keras-table -->``
       the status of every Keras 2.2 backend name in the compatibility table;
-  ``<!-- minigrad:source -->`` and ``<!-- minigrad:lessons -->``
+  ``<!-- minigrad:source -->``, ``<!-- minigrad:figure:<name> -->`` and
+  ``<!-- minigrad:lessons -->``
       see above.
 * **Docstrings** are made Markdown-friendly by ``griffe_docstrings.py``
   (doctest blocks fenced, reST roles and math converted), a griffe extension
@@ -38,7 +40,6 @@ import importlib
 import inspect
 import io
 import json
-import logging
 import os
 import re
 import runpy
@@ -47,8 +48,6 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
-
-log = logging.getLogger("mkdocs.hooks.minigrad")
 
 ROOT = Path(__file__).resolve().parents[2]
 # Document (and run the examples of) the checkout this site is built from,
@@ -90,7 +89,8 @@ def on_config(config):
                          for path in lesson_notebooks()]
     for item in config.nav or []:
         if isinstance(item, dict) and "Lessons" in item:
-            item["Lessons"] = list(item["Lessons"]) + [{title: uri} for uri, title, _ in _state["lessons"]]
+            lessons = [{title: uri} for uri, title, _ in _state["lessons"]]
+            item["Lessons"] = list(item["Lessons"]) + lessons
     # Notebooks executed at build time run in a kernel subprocess: make it
     # import this checkout's minigrad too.
     os.environ["PYTHONPATH"] = os.pathsep.join(
@@ -118,7 +118,7 @@ def on_files(files, config):
 # The Concepts example: figures drawn by minigrad, generated code
 
 def run_example():
-    """Run ``concepts_example.py`` once per build; its globals, or None if it failed."""
+    """Run ``concepts_example.py`` (once per build) and return its globals."""
     if "example" not in _state:
         import matplotlib
         matplotlib.use("Agg")
@@ -128,14 +128,10 @@ def run_example():
 
 
 def concept_figures():
-    """``{'figures/<name>.png': bytes}`` drawn with ``minigrad.viz.draw_graph``."""
-    try:
-        viz = importlib.import_module("minigrad.viz")
-        draw_graph = viz.draw_graph
-    except (ImportError, AttributeError):
-        log.info("minigrad.viz.draw_graph is not available yet: the Concepts page shows no figure")
-        _state["figures"] = {}
-        return {}
+    """``{'figures/<name>.png': bytes}``, drawn by ``minigrad.viz.draw_graph``."""
+    import matplotlib.pyplot as plt
+    from minigrad.viz import draw_graph
+
     example = run_example()
     figures = {
         "figures/forward-graph.png": draw_graph(example["loss"]),
@@ -146,20 +142,14 @@ def concept_figures():
     for uri, figure in figures.items():
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-        pngs[uri] = buffer.getvalue()
-        import matplotlib.pyplot as plt
         plt.close(figure)
-    _state["figures"] = pngs
+        pngs[uri] = buffer.getvalue()
     return pngs
 
 
 def figure_markdown(name, caption):
-    """An image of ``docs/figures/<name>.png`` (a generated file) with a caption."""
-    uri = f"figures/{name}.png"
-    if uri not in _state.get("figures", {}):
-        return ("!!! note \"Figure not drawn\"\n    This figure is drawn at build time by "
-                "`minigrad.viz.draw_graph`, which this build could not import.\n")
-    return (f"<figure markdown>\n![{caption}]({uri})\n"
+    """The generated image ``figures/<name>.png`` with a caption."""
+    return (f"<figure markdown>\n![{caption}](figures/{name}.png)\n"
             f"<figcaption>{caption}</figcaption>\n</figure>\n")
 
 
@@ -175,28 +165,12 @@ def backend_functions():
 
 
 def unsupported_names():
-    """``{name: message}`` for the Keras 2 backend names minigrad refuses.
+    """``{name: reason}``: the Keras 2 backend names minigrad refuses.
 
-    Read from the backend itself: a name is refused when looking it up on
-    ``K`` raises ``NotImplementedError`` (the message says why), or when the
-    backend lists it in an ``UNSUPPORTED``-style collection.
+    ``K.UNSUPPORTED`` lists them; each ``K.<name>`` exists and raises
+    ``NotImplementedError`` with the reason when called.
     """
-    K = importlib.import_module("minigrad.backend")
-    refused = {}
-    for attribute in ("UNSUPPORTED", "NOT_SUPPORTED", "unsupported", "_UNSUPPORTED"):
-        names = getattr(K, attribute, None)
-        if isinstance(names, dict):
-            refused.update({name: str(why) for name, why in names.items()})
-        elif names and not callable(names):
-            refused.update({name: "" for name in names})
-    for name in keras_names():
-        try:
-            getattr(K, name)
-        except NotImplementedError as error:
-            refused.setdefault(name, str(error))
-        except AttributeError:
-            pass
-    return refused
+    return dict(importlib.import_module("minigrad.backend").UNSUPPORTED)
 
 
 def keras_names():
@@ -205,6 +179,7 @@ def keras_names():
 
 
 def backend_rest(markdown):
+    """``:::`` blocks for the backend functions the page has not documented yet."""
     documented = set(re.findall(r"^::: minigrad\.backend\.(\w+)", markdown, flags=re.M))
     rest = [name for name in backend_functions() if name not in documented]
     return "\n\n".join(f"::: minigrad.backend.{name}" for name in rest) + "\n"
@@ -223,18 +198,13 @@ def optimizers_api():
     """Each optimizer module (its docstring has the rule in math) with its classes."""
     blocks = []
     for module, names in OPTIMIZER_MODULES:
-        try:
-            imported = importlib.import_module(f"minigrad.optimizers.{module}")
-        except ImportError:
-            continue
-        present = [name for name in names if hasattr(imported, name)]
-        if present:
-            blocks.append(f"::: minigrad.optimizers.{module}\n    options:\n"
-                          f"      members: [{', '.join(present)}]\n      heading_level: 3\n")
-    if not blocks:
-        log.info("minigrad.optimizers has no optimizers yet: the API page lists none")
-        return ("!!! note \"Not in this build\"\n    `minigrad.optimizers` was not importable "
-                "when this site was built.\n")
+        imported = importlib.import_module(f"minigrad.optimizers.{module}")
+        missing = [name for name in names if not hasattr(imported, name)]
+        if missing:
+            raise ValueError(f"minigrad.optimizers.{module} has no {missing}: update "
+                             "OPTIMIZER_MODULES in docs/hooks/minigrad_docs.py")
+        blocks.append(f"::: minigrad.optimizers.{module}\n    options:\n"
+                      f"      members: [{', '.join(names)}]\n      heading_level: 3\n")
     return "\n".join(blocks)
 
 
@@ -249,7 +219,7 @@ def keras_table():
                 "| `K.` name | in minigrad | differences from Keras 2.2 |", "|---|---|---|"]
         for name, note in names.items():
             if name in refused:
-                status, note = "not supported", "raises `NotImplementedError`"
+                status, note = "not supported", refused[name]
             elif name in documented:
                 status = f"[supported][minigrad.backend.{name}]"
             elif hasattr(K, name):
@@ -263,8 +233,6 @@ def keras_table():
 
 def unsupported_list():
     refused = unsupported_names()
-    if not refused:
-        return "*(The backend does not list any refused name yet.)*\n"
     return "\n".join(f"- `K.{name}`" + (f": {why}" if why else "")
                      for name, why in sorted(refused.items())) + "\n"
 
@@ -275,30 +243,24 @@ VIZ_NAMES = ["draw_graph", "to_dot", "draw_trace_step", "trace_widget", "trace_t
 
 
 def viz_api():
-    """``minigrad.viz``'s public functions (contract names first)."""
-    try:
-        viz = importlib.import_module("minigrad.viz")
-    except ImportError:
-        viz = None
-    public = [] if viz is None else sorted(
-        name for name, value in vars(viz).items()
-        if not name.startswith("_") and callable(value) and not inspect.ismodule(value))
-    present = [name for name in VIZ_NAMES if name in public]
-    present += [name for name in public if name not in present]
-    if not present:
-        log.info("minigrad.viz is not importable yet: the API page lists no drawing function")
-        return ("!!! note \"Not in this build\"\n    `minigrad.viz` was not importable "
-                "when this site was built.\n")
-    return "\n\n".join(f"::: minigrad.viz.{name}" for name in present) + "\n"
+    """``minigrad.viz``'s public functions, in ``VIZ_NAMES`` order, then any others."""
+    viz = importlib.import_module("minigrad.viz")
+    public = sorted(name for name, value in vars(viz).items()
+                    if not name.startswith("_") and callable(value) and not inspect.ismodule(value))
+    ordered = [name for name in VIZ_NAMES if name in public]
+    ordered += [name for name in public if name not in ordered]
+    return "\n\n".join(f"::: minigrad.viz.{name}" for name in ordered) + "\n"
 
 
 def lessons_list():
+    """A numbered list of links to the lesson pages."""
     if not _state["lessons"]:
         return "*(No lesson notebook in `lessons/` yet.)*\n"
     return "\n".join(f"1. [{title}]({Path(uri).name})" for uri, title, _ in _state["lessons"]) + "\n"
 
 
 def generated_source():
+    """``f.source`` of the Concepts example, as a code block."""
     example = run_example()
     return f"```python\n{example['step'].source}```\n"
 
