@@ -48,8 +48,8 @@ class Adadelta(Optimizer):
     def get_updates(self, loss, params):
         params, grads = self._start(loss, params)
         lr = self._decayed_lr()
-        accumulators = self._slots(params)
-        delta_accumulators = self._slots(params)
+        accumulators = self._slots(params, "accumulator")
+        delta_accumulators = self._slots(params, "delta_accumulator")
         self.weights = [self.iterations] + accumulators + delta_accumulators
 
         for p, g, a, d_a in zip(params, grads, accumulators, delta_accumulators):

@@ -47,7 +47,7 @@ class Adagrad(Optimizer):
     def get_updates(self, loss, params):
         params, grads = self._start(loss, params)
         lr = self._decayed_lr()
-        accumulators = self._slots(params)
+        accumulators = self._slots(params, "accumulator")
         self.weights = [self.iterations] + accumulators
 
         for p, g, a in zip(params, grads, accumulators):

@@ -84,9 +84,9 @@ class Adam(Optimizer):
         t = self._time()
         lr_t = lr * (K.sqrt(1. - K.pow(self.beta_2, t)) / (1. - K.pow(self.beta_1, t)))
 
-        ms = self._slots(params)
-        vs = self._slots(params)
-        vhats = self._slots(params) if self.amsgrad else [None] * len(params)
+        ms = self._slots(params, "m")
+        vs = self._slots(params, "v")
+        vhats = self._slots(params, "vhat") if self.amsgrad else [None] * len(params)
         self.weights = [self.iterations] + ms + vs + (vhats if self.amsgrad else [])
 
         for p, g, m, v, vhat in zip(params, grads, ms, vs, vhats):

@@ -52,8 +52,8 @@ class Adamax(Optimizer):
         t = self._time()
         lr_t = lr / (1. - K.pow(self.beta_1, t))
 
-        ms = self._slots(params)
-        us = self._slots(params)
+        ms = self._slots(params, "m")
+        us = self._slots(params, "u")
         self.weights = [self.iterations] + ms + us
 
         for p, g, m, u in zip(params, grads, ms, us):

@@ -189,9 +189,11 @@ class Optimizer:
         return K.cast(self.iterations, K.floatx()) + 1
 
     @staticmethod
-    def _slots(params):
-        """One new zero variable per parameter, of its shape and dtype."""
-        return [K.zeros(K.int_shape(p), dtype=K.dtype(p)) for p in params]
+    def _slots(params, kind):
+        """One new zero variable per parameter, of its shape and dtype, named
+        after both (``m_w`` is the ``m`` of ``w``) so traces and drawings say
+        which is which."""
+        return [K.zeros(K.int_shape(p), dtype=K.dtype(p), name=f"{kind}_{p.name}") for p in params]
 
     def _update_param(self, p, new_p):
         """Append ``p <- new_p`` to the updates, through ``p``'s constraint if any."""

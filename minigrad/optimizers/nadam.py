@@ -73,8 +73,8 @@ class Nadam(Optimizer):
         m_schedule_next = self.m_schedule * momentum_cache_t * momentum_cache_t_1
         self.updates.append(K.update(self.m_schedule, m_schedule_new))
 
-        ms = self._slots(params)
-        vs = self._slots(params)
+        ms = self._slots(params, "m")
+        vs = self._slots(params, "v")
         self.weights = [self.iterations, self.m_schedule] + ms + vs
 
         for p, g, m, v in zip(params, grads, ms, vs):

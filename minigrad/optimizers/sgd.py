@@ -59,7 +59,7 @@ class SGD(Optimizer):
     def get_updates(self, loss, params):
         params, grads = self._start(loss, params)
         lr = self._decayed_lr()
-        moments = self._slots(params)
+        moments = self._slots(params, "velocity")
         self.weights = [self.iterations] + moments
 
         for p, g, m in zip(params, grads, moments):
