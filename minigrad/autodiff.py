@@ -17,7 +17,16 @@ Two things happen here for every op, so that no op has to do them itself:
 * only inputs on a path to one of the ``variables`` are visited, and only
   floating-point ones (integers and booleans have no gradient);
 * a gradient arriving at an input of an op that broadcasts is summed back
-  down to that input's shape (``sum_like``; nothing when the shapes match).
+  down to that input's shape (``sum_like``), when their static shapes differ.
+
+Equal static shapes with unknown (``None``) dimensions are not summed on the
+way: such a dimension could, at run time, have been broadcast from 1. The
+gradient then keeps the wider shape for a while, which changes no number --
+every op between here and the variable is linear in ``g``, so the sum may
+come later -- and the sum comes where the shape is known again: at an input
+whose static shape differs (every variable has a fully known shape), or at
+the end for a requested tensor with unknown dimensions. An op that needs the
+exact shape before then (``dot``, ``reshape``) raises, naming itself.
 """
 
 from .graph import Node, as_node, topological_order
@@ -60,10 +69,14 @@ def gradients(loss, variables):
             contribution = node.op.vjp(node, g, i)
             if contribution is None:
                 continue
-            if node.op.broadcasts:
+            if node.op.broadcasts and contribution.shape != source.shape:
                 contribution = sum_like(contribution, source)
             grads[source] = grads[source] + contribution if source in grads else contribution
-    return [grads.get(variable) for variable in variables]
+    # A tensor with unknown dimensions may still have been broadcast at run
+    # time (a batch of 1 against a batch of 5); one sum at the end settles it,
+    # as summing is linear and may wait (see the module docstring).
+    return [None if grads.get(variable) is None else sum_like(grads[variable], variable)
+            for variable in variables]
 
 
 def _depends_on(order, variables):

@@ -115,3 +115,24 @@ def test_gradcheck_with_placeholders():
     x = K.placeholder(shape=(None, 2), dtype="float64", name="x")
     w = K.variable([[0.5], [-0.5]], dtype="float64")
     assert mg.gradcheck(K.tanh(K.dot(x, w)), [w], feeds={x: np.ones((3, 2))})
+
+
+def test_a_batch_of_one_broadcast_against_a_batch_of_five_gets_summed_gradients():
+    x = K.placeholder(shape=(None, 3), dtype="float64", name="x")
+    y = K.placeholder(shape=(None, 3), dtype="float64", name="y")
+    w = K.variable([0.5, -1.0, 2.0], dtype="float64", name="w")
+    loss = K.sum(K.tanh(x * w) * y)
+    gx, gw = K.gradients(loss, [x, w])
+    x_data = np.array([[0.1, 0.2, 0.3]])
+    y_data = np.arange(15.0).reshape(5, 3)
+    value_x, value_w = K.function([x, y], [gx, gw])([x_data, y_data])
+    slope = (1 - np.tanh(x_data * [0.5, -1.0, 2.0]) ** 2) * y_data.sum(axis=0)
+    np.testing.assert_allclose(value_x, slope * [0.5, -1.0, 2.0])
+    np.testing.assert_allclose(value_w, (slope * x_data)[0])
+
+
+def test_equal_static_shapes_add_no_sum_like_to_the_program():
+    x = K.placeholder(shape=(None, 3), name="x")
+    w = K.variable(np.ones((3, 1)), name="w")
+    (g,) = K.gradients(K.mean(K.square(K.tanh(K.dot(x, w)))), [w])
+    assert "sum_like" not in K.function([x], [g]).source
