@@ -4,7 +4,7 @@
 variables, once, in reverse topological order. At each node it holds ``g``,
 the gradient of ``loss`` with respect to that node (the sum of what every
 consumer sent back), and asks the node's op for the gradient of each input
-(:meth:`minigrad.graph.Op.vjp`). The chain rule in one line::
+(``minigrad.graph.Op.vjp``). The chain rule in one line::
 
     d loss / d input  +=  vjp(node, d loss / d node, i)
 

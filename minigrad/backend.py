@@ -2,16 +2,16 @@
 
 This module only gathers names; each lives with its concept:
 
-* configuration -- :mod:`minigrad.config`
-* placeholders, variables, values, updates -- :mod:`minigrad.tensors`
-* operations -- :mod:`minigrad.ops` (one module per family: elementwise,
+* configuration -- ``minigrad.config``
+* placeholders, variables, values, updates -- ``minigrad.tensors``
+* operations -- ``minigrad.ops`` (one module per family: elementwise,
   reduce, shape, indexing, linalg, nn, random, phase, utility, image,
   control)
-* ``gradients`` -- :mod:`minigrad.autodiff`
-* ``function`` -- :mod:`minigrad.executor`
+* ``gradients`` -- ``minigrad.autodiff``
+* ``function`` -- ``minigrad.executor``
 
 The Keras 2.2 backend names minigrad does not implement (convolutions,
-pooling, CTC, sessions, ...) are listed in :data:`UNSUPPORTED`
+pooling, CTC, sessions, ...) are listed in ``UNSUPPORTED``
 with the reason; ``K.conv2d`` and the like exist, and calling one raises
 ``NotImplementedError`` naming it (never an ``AttributeError``).
 """
@@ -158,7 +158,7 @@ def _unsupported(name, reason):
 
 
 def __getattr__(name):
-    """``K.conv2d`` and the other names in :data:`UNSUPPORTED`: a function
+    """``K.conv2d`` and the other names in ``UNSUPPORTED``: a function
     that raises ``NotImplementedError`` naming itself when called."""
     if name in UNSUPPORTED:
         return _unsupported(name, UNSUPPORTED[name])

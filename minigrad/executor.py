@@ -4,7 +4,7 @@ into a plain Python function of NumPy calls, then runs it on each call.
 Compiling does the graph work a single time:
 
 1. **order** -- every node the outputs and updates need, inputs first
-   (:func:`minigrad.graph.topological_order`); nothing else is ever computed;
+   (``minigrad.graph.topological_order``); nothing else is ever computed;
 2. **liveness** -- after its last use an intermediate array is released,
    or, if it is big, reused to hold the result of the op that consumed it
    (``np.add(a, b, out=a)``), so big temporaries do not pile up;
@@ -25,7 +25,7 @@ If anything fails -- a bad feed, an op that cannot run, an update of the
 wrong shape -- no variable changes, and the error names the node.
 
 ``f.trace(feeds)`` runs the same call step by step instead, recording each
-node's value (see :mod:`minigrad.trace`); the compiled path records nothing,
+node's value (see ``minigrad.trace``); the compiled path records nothing,
 so tracing costs nothing when it is off.
 """
 
@@ -52,7 +52,16 @@ REUSE_MIN_SIZE = 1 << 15
 
 
 class EvaluationError(ValueError):
-    """An op failed while a compiled function ran; ``.node`` is the culprit."""
+    """An op failed while a compiled function ran; ``.node`` is the culprit.
+
+    >>> import numpy as np
+    >>> from minigrad import backend as K
+    >>> a, b = K.placeholder(shape=(None,), name='a'), K.placeholder(shape=(None,), name='b')
+    >>> K.function([a, b], [a + b])([np.ones(2), np.ones(3)])
+    Traceback (most recent call last):
+    ...
+    minigrad.executor.EvaluationError: add failed while computing <Tensor 'add_...' = add(a, b) ...> from [a: (2,) float32, b: (3,) float32]: ValueError: operands could not be broadcast together ...
+    """
 
     def __init__(self, message, node):
         super().__init__(message)
@@ -65,6 +74,20 @@ class Function:
     Attributes for the curious: ``order`` (the nodes in evaluation order),
     ``source`` (the generated Python, or ``None`` for a graph run node by
     node), ``inputs``, ``outputs``, ``updates``.
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(None,), name='x')
+    >>> f = K.function([x], [K.tanh(x) * 2], name='f')
+    >>> print(f.source)
+    def f(feeds, variables):
+        (x,) = feeds
+        tanh_... = np.tanh(x)
+        multiply_... = np.multiply(tanh_..., constant_...)
+        del tanh_...
+        return (multiply_...,), ()
+    <BLANKLINE>
+    >>> f([[0.0, 100.0]])
+    [array([0., 2.], dtype=float32)]
     """
 
     def __init__(self, inputs, outputs, updates=None, name=None):
@@ -109,7 +132,16 @@ class Function:
 
     def trace(self, feeds=()):
         """Run one call exactly as ``f(feeds)`` does (updates are applied), and
-        return a :class:`~minigrad.trace.Trace` of every node's value."""
+        return a ``Trace`` of every node's value.
+
+        >>> from minigrad import backend as K
+        >>> v = K.variable(2.0, name='v')
+        >>> trace = K.function([], [v * v], updates=[K.update_add(v, 1.0)]).trace([])
+        >>> [(step.node.name[:8], float(step.value)) for step in trace.steps]
+        [('v', 2.0), ('multiply', 4.0), ('constant', 1.0), ('add_...', 3.0)]
+        >>> trace.updates
+        [<TraceUpdate v: 2.0 -> 3.0>]
+        """
         arrays = self._check_feeds(feeds)
         old = [variable.value for variable in self._variables]
         values = self._evaluate(arrays, old)
@@ -154,7 +186,7 @@ class Function:
         return values
 
     def _run_stepwise(self, arrays, variable_values):
-        """The compiled function's job, done by :meth:`_evaluate` instead."""
+        """The compiled function's job, done by ``_evaluate`` instead."""
         values = self._evaluate(arrays, variable_values)
         return ([values[node] for node in self.outputs],
                 [values[update.value] for update in self.updates])
@@ -223,7 +255,7 @@ def _as_list(values, what):
 
 
 def _as_updates(updates):
-    """Normalise ``updates`` to a list of :class:`Update`; one per variable."""
+    """Normalise ``updates`` to a list of ``Update``; one per variable."""
     normalized = []
     for update in _as_list(updates or [], "updates"):
         if not isinstance(update, Update):
@@ -261,7 +293,7 @@ def _check_feed(placeholder, value):
 
 
 def _explain(node, args, error):
-    """An :class:`EvaluationError` that names ``node`` and its run-time inputs."""
+    """An ``EvaluationError`` that names ``node`` and its run-time inputs."""
     inputs = ", ".join(f"{source.name}: {np.shape(arg)} {np.asarray(arg).dtype}"
                        for source, arg in zip(node.inputs, args))
     return EvaluationError(f"{node.op.name} failed while computing {node!r} from [{inputs}]: "

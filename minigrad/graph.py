@@ -1,12 +1,12 @@
 """The computation graph: nodes, operations, and the order to visit them in.
 
-A graph is made of :class:`Node` objects. A node is either a *leaf*
+A graph is made of ``Node`` objects. A node is either a *leaf*
 
-* :class:`Variable` -- holds a NumPy array that updates may change,
-* :class:`Placeholder` -- a value fed in when a function is called,
-* :class:`Constant` -- a fixed array,
+* ``Variable`` -- holds a NumPy array that updates may change,
+* ``Placeholder`` -- a value fed in when a function is called,
+* ``Constant`` -- a fixed array,
 
-or the result of applying an :class:`Op` to input nodes. Building a node runs
+or the result of applying an ``Op`` to input nodes. Building a node runs
 nothing: it only works out the node's static ``shape`` (a tuple in which
 ``None`` marks a dimension known only at run time) and ``dtype``, so that
 mistakes are reported where they are made, naming the shapes involved.
@@ -23,7 +23,7 @@ Every op defines three things side by side (see ``minigrad/ops``):
     written as *graph expressions* so that gradients can be differentiated
     again. ``None`` means "no gradient flows to that input".
 
-Graph walks are iterative (:func:`topological_order`), never recursive, so a
+Graph walks are iterative (``topological_order``), never recursive, so a
 chain of a hundred thousand nodes is no harder than a chain of three.
 """
 
@@ -110,10 +110,15 @@ def normalize_axes(axis, ndim, op):
 class Op:
     """An operation: a shape rule, a NumPy forward and a gradient, side by side.
 
-    Subclasses set ``name`` and define :meth:`infer`, :meth:`forward` and
-    :meth:`vjp`. Parameters of an op (an axis, a dtype) are attributes listed
+    Subclasses set ``name`` and define ``infer``, ``forward`` and
+    ``vjp``. Parameters of an op (an axis, a dtype) are attributes listed
     in ``__slots__``; they appear in the op's ``repr``. Calling an op on
     inputs builds a node: ``Tanh()(x)``.
+
+    >>> from minigrad import backend as K
+    >>> y = K.sum(K.placeholder(shape=(None, 3), name='x'), axis=1)
+    >>> y.op, y.op.params()
+    (sum(axes=(1,), keepdims=False), {'axes': (1,), 'keepdims': False})
     """
 
     __slots__ = ()
@@ -165,6 +170,12 @@ class Node:
     ``shape`` (static, ``None`` for unknown dimensions), ``dtype`` (a NumPy
     dtype) and ``name``. Arithmetic operators build new nodes, with NumPy
     broadcasting and Python numbers or arrays on either side.
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(None, 3), name='x')
+    >>> y = 2 * x + 1
+    >>> y.shape, y.dtype.name, [node.name for node in y.inputs]
+    ((None, 3), 'float32', ['multiply_...', 'constant_...'])
     """
 
     __slots__ = ("op", "inputs", "shape", "dtype", "name", "uid")
@@ -237,6 +248,12 @@ class Variable(Node):
 
     ``constraint`` is an optional callable that optimizers apply to the new
     value of the variable (a graph expression in, a graph expression out).
+    Its ``value`` is read-only: updates replace it, never write into it.
+
+    >>> import numpy as np
+    >>> w = Variable(np.zeros((2, 3)), name='w')
+    >>> w, w.value.flags.writeable
+    (<Variable 'w' shape=(2, 3) dtype=float32>, False)
     """
 
     __slots__ = ("value", "constraint")
@@ -254,7 +271,11 @@ class Variable(Node):
 
 
 class Placeholder(Node):
-    """A leaf whose value is fed when a compiled function is called."""
+    """A leaf whose value is fed when a compiled function is called.
+
+    >>> Placeholder((None, 2), name='x')
+    <Placeholder 'x' shape=(None, 2) dtype=float32>
+    """
 
     __slots__ = ()
 
@@ -263,7 +284,11 @@ class Placeholder(Node):
 
 
 class Constant(Node):
-    """A leaf holding a fixed array."""
+    """A leaf holding a fixed (read-only) array.
+
+    >>> Constant([1.5, 2.5], dtype='float64').value
+    array([1.5, 2.5])
+    """
 
     __slots__ = ("value",)
 
@@ -275,7 +300,7 @@ class Constant(Node):
 
 
 def as_node(value, like=None):
-    """``value`` if it is a node, else a :class:`Constant` holding it.
+    """``value`` if it is a node, else a ``Constant`` holding it.
 
     A Python number or array takes the dtype of ``like`` (the tensor it is
     combined with) where that loses nothing, as in TensorFlow: ``x * 2`` and
@@ -325,6 +350,12 @@ class Update:
     """``variable <- value``, applied by a compiled function after each call.
 
     Unpacks like the pair ``(variable, value)``, which ``K.function`` also accepts.
+
+    >>> from minigrad import backend as K
+    >>> v = K.variable(1.0, name='v')
+    >>> target, value = K.update_add(v, 2.0)
+    >>> target is v, value
+    (True, <Tensor 'add_...' = add(v, constant_...) shape=() dtype=float32>)
     """
 
     __slots__ = ("variable", "value", "kind")
@@ -358,6 +389,11 @@ def topological_order(roots):
 
     A depth-first walk with an explicit stack (no recursion, so any depth
     works); each node appears once, in the order an evaluator may compute it.
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(), name='x')
+    >>> [node.name for node in topological_order([K.exp(x) * x])]
+    ['x', 'exp_...', 'multiply_...']
     """
     order, seen = [], set()
     for root in roots:

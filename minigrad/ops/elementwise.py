@@ -1,7 +1,7 @@
 """Elementwise operations: arithmetic, math functions, comparisons, selection.
 
 All of them broadcast their inputs as NumPy does. Each gradient is returned
-in the *output's* shape; :mod:`minigrad.autodiff` sums it back down to the
+in the *output's* shape; ``minigrad.autodiff`` sums it back down to the
 shape of a broadcast input, in one place for every op.
 
 Notation in the docstrings: ``y`` is the op's output, ``g`` the gradient of

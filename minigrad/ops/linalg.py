@@ -2,7 +2,7 @@
 last axis of ``x`` and the second-to-last axis of ``y`` (the only axis of a
 1-D ``y``), so ``(4, 2) . (5, 2, 3) -> (4, 5, 3)``.
 
-Products of higher rank are :class:`TensorDot` (a sum over any paired axes,
+Products of higher rank are ``TensorDot`` (a sum over any paired axes,
 whose gradients are tensordots again) and ``K.batch_dot``, written with
 ``expand_dims``, ``*`` and ``sum`` so that its gradient needs no new rule."""
 
@@ -16,7 +16,7 @@ class Dot(Op):
 
     For matrices, ``dx = g . w^T`` and ``dw = x^T . g``; vectors are handled
     as one-row or one-column matrices. For higher ranks the gradients are
-    those of the equivalent :class:`TensorDot`.
+    those of the equivalent ``TensorDot``.
     """
     __slots__ = ()
     name = "dot"

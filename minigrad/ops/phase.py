@@ -8,7 +8,7 @@ leaves it to its default, and ``K.set_learning_phase(1)`` fixes it for the
 graphs built afterwards.
 
 minigrad makes the phase **one int32 scalar node that is both a variable
-and a placeholder** (:class:`LearningPhase`):
+and a placeholder** (``LearningPhase``):
 
 * like a variable, it holds a value (0 at first) that a compiled function
   reads *when it is called*, so ``K.set_learning_phase(1)`` switches every

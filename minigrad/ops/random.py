@@ -31,7 +31,7 @@ class Random(Op):
     ``None`` entries of ``shape`` are sizes known only at run time: they are
     read from the optional input ``dims``, a 1-D integer tensor holding the
     whole shape (``K.shape(x)``, say), so a draw can match a tensor whose
-    batch size is known only then. Subclasses define :meth:`draw`.
+    batch size is known only then. Subclasses define ``draw``.
     """
     __slots__ = ("shape", "dtype", "seed", "generator")
     name = "random"
