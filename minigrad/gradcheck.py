@@ -21,14 +21,44 @@ from .ops import multiply, sum as sum_
 
 
 class GradientCheckError(AssertionError):
-    """A symbolic gradient disagrees with its finite-difference estimate."""
+    """A symbolic gradient disagrees with its finite-difference estimate.
+
+    An ``AssertionError``, so a failed check inside a test reads as a failure.
+    A kink is where the two legitimately differ: ``relu`` has gradient 0 at 0,
+    while the central difference there averages the slopes 0 and 1:
+
+    >>> import minigrad as mg
+    >>> from minigrad import backend as K
+    >>> x = K.variable([0.0, 1.0], dtype='float64', name='x')
+    >>> mg.gradcheck(K.sum(K.relu(x)), [x])
+    Traceback (most recent call last):
+    minigrad.gradcheck.GradientCheckError: gradcheck: the symbolic gradient disagrees with finite ...
+      x[0]: symbolic 0, numeric 0.5
+    """
 
 
 def numerical_gradients(loss, variables, feeds=None, eps=1e-6):
     """Central-difference estimates of ``d loss / d v`` for each variable ``v``.
 
-    ``feeds`` maps placeholders to arrays. Every variable is left exactly as
-    it was.
+    Every variable is left exactly as it was.
+
+    Args:
+        loss: a scalar tensor.
+        variables: the variables to differentiate with respect to.
+        feeds: ``{placeholder: array}`` for the placeholders ``loss`` needs.
+        eps: the step ``h`` of ``(L(x + h) - L(x - h)) / (2 h)``.
+
+    Returns:
+        One float64 array per variable, of its shape.
+
+    >>> import numpy as np
+    >>> from minigrad import backend as K
+    >>> v = K.variable([1.0, 2.0], dtype='float64', name='v')
+    >>> p = K.placeholder(shape=(2,), dtype='float64', name='p')
+    >>> numerical_gradients(K.sum(K.square(v) * p), [v], {p: np.array([3.0, 0.5])})   # 2 v p
+    [array([6., 2.])]
+    >>> K.get_value(v)
+    array([1., 2.])
     """
     feeds = dict(feeds or {})
     evaluate = Function(list(feeds), [loss], name="numerical_gradient")
@@ -57,7 +87,7 @@ def gradcheck(output, variables, feeds=None, eps=1e-6, rtol=1e-5, atol=1e-7, see
 
     ``output`` is a tensor built from ``variables`` (float64 variables: in
     float32 a finite difference has only about three good digits).
-    ``feeds`` maps placeholders to arrays. Raises :class:`GradientCheckError`
+    ``feeds`` maps placeholders to arrays. Raises `GradientCheckError`
     listing the worst entries when ``|symbolic - numeric| > atol + rtol * |numeric|``.
 
     >>> import minigrad as mg

@@ -5,14 +5,14 @@ accepts: variables, placeholders, numbers) and *builds a graph*; nothing is
 computed until a compiled function runs it. The same graph therefore gives
 the loss an optimizer minimises, its gradients, and the contour plot:
 
-* :func:`rosenbrock` -- a long curved valley, minimum at ``(1, 1)``;
-* :func:`beale` -- flat plateaus and steep walls, minimum at ``(3, 0.5)``;
-* :func:`saddle` -- ``x**2 - y**2``: no minimum, a saddle point at the origin;
-* :func:`ill_conditioned` -- an elongated bowl, curvatures 1 and ``condition``.
+* `rosenbrock` -- a long curved valley, minimum at ``(1, 1)``;
+* `beale` -- flat plateaus and steep walls, minimum at ``(3, 0.5)``;
+* `saddle` -- ``x**2 - y**2``: no minimum, a saddle point at the origin;
+* `ill_conditioned` -- an elongated bowl, curvatures 1 and ``condition``.
 
-:data:`SURFACES` describes each with a good window and starting point;
-:func:`descend` runs an optimizer on one and returns its :class:`Trajectory`.
-:func:`reddi_problem` is Reddi, Kale and Kumar's (2018) online problem on
+`SURFACES` describes each with a good window and starting point;
+`descend` runs an optimizer on one and returns its `Trajectory`.
+`reddi_problem` is Reddi, Kale and Kumar's (2018) online problem on
 which Adam converges to the *worst* point, the reason AMSGrad exists.
 """
 
@@ -65,11 +65,26 @@ def ill_conditioned(x, y, condition=25.0):
 class Surface:
     """A 2-D test function with the facts a plot needs.
 
-    Attributes: ``name``, ``function`` (builds the graph from ``x, y``),
-    ``minimum`` (the point, or ``None``), ``min_value``, ``start`` (a
-    starting point that shows the function's character), ``xlim``, ``ylim``
-    and ``log_scale`` (whether contours and losses read best on a log scale).
-    Calling the surface builds its graph: ``SURFACES['beale'](x, y)``.
+    Each argument is kept as the attribute of the same name. Calling the
+    surface builds its graph: ``SURFACES['beale'](x, y)``.
+
+    Args:
+        name: a short name, for titles.
+        function: builds the graph of the value from two tensors ``x, y``.
+        minimum: the point ``(x, y)`` of the minimum, or ``None``.
+        min_value: the value there, or ``None``.
+        start: a starting point that shows the function's character.
+        xlim: the ``(low, high)`` window along ``x`` for plots.
+        ylim: the window along ``y``.
+        log_scale: whether contours and losses read best on a log scale.
+
+    >>> bowl = Surface('bowl', lambda x, y: K.square(x) + K.square(y), minimum=(0.0, 0.0),
+    ...                min_value=0.0, start=(1.0, 1.0), xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
+    ...                log_scale=False)
+    >>> bowl
+    <Surface bowl: start (1.0, 1.0), minimum (0.0, 0.0)>
+    >>> float(K.eval(bowl(K.constant(1.0), K.constant(2.0))))
+    5.0
     """
 
     def __init__(self, name, function, minimum, min_value, start, xlim, ylim, log_scale):
@@ -118,7 +133,17 @@ SURFACES = {
 
 
 def get(surface):
-    """A :class:`Surface` by name (or the surface itself)."""
+    """A `Surface` by name (or the surface itself).
+
+    Raises:
+        ValueError: an unknown name (the message lists the known ones).
+
+    >>> get('beale')
+    <Surface beale: start (1.0, 1.5), minimum (3.0, 0.5)>
+    >>> get('himmelblau')
+    Traceback (most recent call last):
+    ValueError: unknown surface 'himmelblau'; choose from ['beale', ...]
+    """
     if isinstance(surface, Surface):
         return surface
     try:
@@ -135,6 +160,18 @@ class Trajectory:
     first) and ``losses`` (the loss at each of those points).
 
     ``diverged`` is true when the run stopped early on a non-finite value.
+
+    Args:
+        label: the name shown in legends.
+        points: one point per row, the start first (kept as float64).
+        losses: the loss at each point (kept as float64).
+        diverged: whether the run stopped early on a non-finite value.
+
+    >>> path = Trajectory('by hand', [[1.0, 1.0], [0.5, 0.5]], [2.0, 0.5])
+    >>> path
+    <Trajectory by hand: 1 steps, final loss 0.5>
+    >>> path.points[-1]
+    array([0.5, 0.5])
     """
 
     def __init__(self, label, points, losses, diverged=False):
@@ -145,7 +182,11 @@ class Trajectory:
 
     @property
     def steps(self):
-        """How many optimizer steps were taken."""
+        """How many optimizer steps were taken (one less than the points).
+
+        >>> Trajectory('demo', [[0.0], [1.0], [2.0]], [3.0, 0.5, 0.01]).steps
+        2
+        """
         return len(self.points) - 1
 
     def steps_to(self, tolerance, target=0.0):
@@ -164,7 +205,7 @@ class Trajectory:
 
 
 def descend(surface, optimizer, steps=300, start=None, label=None, dtype=None):
-    """Run ``optimizer`` on a 2-D surface for ``steps`` steps; a :class:`Trajectory`.
+    """Run ``optimizer`` on a 2-D surface for ``steps`` steps; a `Trajectory`.
 
     The point ``(x, y)`` is two scalar variables; the optimizer's
     ``get_updates`` and one ``K.function`` do the rest, exactly as in
@@ -172,7 +213,7 @@ def descend(surface, optimizer, steps=300, start=None, label=None, dtype=None):
     being finite (``trajectory.diverged``).
 
     Args:
-        surface: a :class:`Surface` or its name in :data:`SURFACES`.
+        surface: a `Surface` or its name in `SURFACES`.
         optimizer: a fresh optimizer (it keeps its state in variables, so
             use one instance per run).
         steps: how many steps to take.
@@ -219,7 +260,12 @@ def _walk(step, x, y, steps, points, losses):
 
 
 def optimizer_label(optimizer):
-    """``'SGD'``, ``'Adam'``, ``'AMSGrad'`` (an ``Adam(amsgrad=True)`` too): a legend entry."""
+    """``'SGD'``, ``'Adam'``, ``'AMSGrad'`` (an ``Adam(amsgrad=True)`` too): a legend entry.
+
+    >>> from minigrad import optimizers
+    >>> optimizer_label(optimizers.SGD()), optimizer_label(optimizers.Adam(amsgrad=True))
+    ('SGD', 'AMSGrad')
+    """
     name = type(optimizer).__name__
     return "AMSGrad" if name == "Adam" and getattr(optimizer, "amsgrad", False) else name
 
@@ -243,14 +289,33 @@ def reddi_coefficient(t, big=3.0, small=-1.0, period=3):
 
 
 def reddi_problem(optimizer, steps=1500, big=3.0, small=-1.0, period=3, start=0.0):
-    """Run ``optimizer`` on Reddi et al.'s online problem; a :class:`Trajectory` of ``x``.
+    """Run ``optimizer`` on Reddi et al.'s online problem; a `Trajectory` of ``x``.
 
     ``x`` is a variable constrained to ``[-1, 1]`` (the optimizer applies
     the constraint, as Keras does); each step feeds the slope
-    :func:`reddi_coefficient`. ``losses`` holds the *average regret* after
+    `reddi_coefficient`. ``losses`` holds the *average regret* after
     each step, ``sum_t f_t(x_t) - f_t(-1)`` divided by ``t``; it goes to zero
     only if the optimizer finds ``x = -1``. With ``big = C = 3``, Reddi et al.'s
     Theorem 1 uses ``beta_1 = 0`` and ``beta_2 = 1 / (1 + C**2)``.
+
+    Args:
+        optimizer: a fresh optimizer (one instance per run).
+        steps: how many online steps to take.
+        big: the rare slope, once every ``period`` steps.
+        small: the slope of the other steps.
+        period: how often the big slope comes (see `reddi_coefficient`).
+        start: the first ``x``.
+
+    With those settings, Adam ends each period at the worst point ``+1``
+    while AMSGrad stays near the best, ``-1``, and its regret shrinks:
+
+    >>> from minigrad import optimizers
+    >>> adam = reddi_problem(optimizers.Adam(lr=0.5, beta_1=0.0, beta_2=0.1), steps=300)
+    >>> amsgrad = reddi_problem(optimizers.AMSGrad(lr=0.5, beta_1=0.0, beta_2=0.1), steps=300)
+    >>> adam.points[-3:, 0].round(2), amsgrad.points[-3:, 0].round(2)   # the last period
+    (array([0.48, 0.86, 1.  ]), array([-1.  , -0.83, -0.65]))
+    >>> print(f"average regret: Adam {adam.losses[-1]:.2f}, AMSGrad {amsgrad.losses[-1]:.2f}")
+    average regret: Adam 0.88, AMSGrad 0.30
     """
     x = K.variable(start, dtype="float64", name="x",
                    constraint=lambda value: K.clip(value, -1.0, 1.0))

@@ -11,7 +11,7 @@
 To look at it: ``repr(trace)`` is a plain-text listing; a notebook shows an
 HTML table (``_repr_html_``); ``trace.show(step)`` draws the graph as it was
 at one step; ``trace.widget()`` adds a slider when ipywidgets is installed.
-Drawing lives in :mod:`minigrad.viz`, imported only when asked for, so a
+Drawing lives in `minigrad.viz`, imported only when asked for, so a
 trace costs no matplotlib import.
 """
 
@@ -19,7 +19,21 @@ import numpy as np
 
 
 class TraceStep:
-    """One node of a traced call and the value it had."""
+    """One node of a traced call and the value it had.
+
+    Args:
+        index: the node's place in evaluation order (from 0).
+        node: the node.
+        value: its value in this call (kept as a NumPy array).
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(2,), name='x')
+    >>> step = K.function([x], [K.square(x)]).trace([[1.0, 2.0]]).steps[1]
+    >>> step
+    <TraceStep 1: square_... = [1., 4.]>
+    >>> step.node.name.startswith('square'), step.value
+    (True, array([1., 4.], dtype=float32))
+    """
 
     __slots__ = ("index", "node", "value")
 
@@ -33,7 +47,16 @@ class TraceStep:
 
 
 class TraceUpdate:
-    """One variable assignment of a traced call: ``variable`` went from ``old`` to ``new``."""
+    """One variable assignment of a traced call: ``variable`` went from ``old`` to ``new``.
+
+    >>> from minigrad import backend as K
+    >>> w = K.variable(2.0, name='w')
+    >>> update = K.function([], [], updates=[K.update_add(w, 0.5)]).trace([]).updates[0]
+    >>> update
+    <TraceUpdate w: 2. -> 2.5>
+    >>> update.variable is w, float(update.old), float(update.new)
+    (True, 2.0, 2.5)
+    """
 
     __slots__ = ("variable", "old", "new")
 
@@ -47,7 +70,32 @@ class TraceUpdate:
 
 
 class Trace:
-    """Every value computed during one call of a compiled function."""
+    """Every value computed during one call of a compiled function.
+
+    Made by ``f.trace(feeds)``, which also applies the updates, as ``f(feeds)`` would.
+
+    Args:
+        function: the compiled function that was called.
+        outputs: what the call returned.
+        steps: a `TraceStep` per evaluated node, in evaluation order.
+        updates: a `TraceUpdate` per update, applied after the last step.
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(), name='x')
+    >>> w = K.variable(2.0, name='w')
+    >>> f = K.function([x], [w * x], updates=[K.update_sub(w, 1.0)])
+    >>> trace = f.trace([3.0])
+    >>> trace.outputs, float(K.get_value(w))        # the update was applied
+    ([array(6., dtype=float32)], 1.0)
+    >>> trace
+    Trace of function: 5 steps, 1 updates
+        0  w                    2.
+        1  x                    3.
+        2  multiply_...         6.
+        3  constant_...         1.
+        4  subtract_...         1.
+      update w: 2. -> 1.
+    """
 
     def __init__(self, function, outputs, steps, updates):
         self.function = function
@@ -56,7 +104,21 @@ class Trace:
         self.updates = updates
 
     def value(self, node):
-        """The value ``node`` had in this call."""
+        """The value ``node`` had in this call.
+
+        Raises:
+            KeyError: ``node`` was not evaluated in this call.
+
+        >>> from minigrad import backend as K
+        >>> x = K.placeholder(shape=(2,), name='x')
+        >>> hidden = K.tanh(x)
+        >>> trace = K.function([x], [K.sum(hidden)]).trace([[0.0, 1.0]])
+        >>> trace.value(hidden)
+        array([0.    , 0.7616], dtype=float32)
+        >>> trace.value(K.exp(x))
+        Traceback (most recent call last):
+        KeyError: "<Tensor 'exp_...' = exp(x) ...> was not evaluated in this call"
+        """
         for step in self.steps:
             if step.node is node:
                 return step.value
@@ -67,12 +129,30 @@ class Trace:
 
     def show(self, step=None, **options):
         """The graph as it was at ``step`` (every value when ``None``), as a
-        matplotlib ``Figure``; options go to :func:`minigrad.viz.draw_graph`."""
+        matplotlib ``Figure``; options go to `minigrad.viz.draw_graph`.
+
+        >>> import matplotlib.pyplot as plt
+        >>> from minigrad import backend as K
+        >>> x = K.placeholder(shape=(), name='x')
+        >>> trace = K.function([x], [K.exp(x)]).trace([0.0])
+        >>> figure = trace.show(1)
+        >>> figure.axes[0].get_title(loc='left')
+        '2 nodes | step 1 of 1: exp_...'
+        >>> plt.close(figure)
+        """
         from .viz.trace_view import draw_trace_step
         return draw_trace_step(self, step, **options)
 
     def widget(self, **options):
-        """A slider stepping through the call (needs ipywidgets)."""
+        """A slider stepping through the call (needs ipywidgets); see
+        `minigrad.viz.trace_widget`.
+
+        >>> from minigrad import backend as K
+        >>> x = K.placeholder(shape=(), name='x')
+        >>> trace = K.function([x], [K.exp(x)]).trace([0.0])
+        >>> [type(child).__name__ for child in trace.widget().children]
+        ['IntSlider', 'Image']
+        """
         from .viz.trace_view import trace_widget
         return trace_widget(self, **options)
 

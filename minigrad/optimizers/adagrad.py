@@ -45,6 +45,14 @@ class Adagrad(Optimizer):
         self.epsilon = self._epsilon(epsilon)
 
     def get_updates(self, loss, params):
+        """The updates of one Adagrad step, in order (the rule is in this module's
+        docstring, an example of a whole step in `Adagrad`'s; arguments as in
+        `Optimizer.get_updates`).
+
+        >>> w = K.variable([1.0], name='w'); opt = Adagrad()
+        >>> [update.variable.name for update in opt.get_updates(K.sum(w), [w])]
+        ['iterations', 'accumulator_w', 'w']
+        """
         params, grads = self._start(loss, params)
         lr = self._decayed_lr()
         accumulators = self._slots(params, "accumulator")

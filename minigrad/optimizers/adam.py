@@ -79,6 +79,14 @@ class Adam(Optimizer):
         self.amsgrad = self._setting("amsgrad", amsgrad)
 
     def get_updates(self, loss, params):
+        """The updates of one Adam step, in order (the rule is in this module's
+        docstring, an example of a whole step in `Adam`'s; arguments as in
+        `Optimizer.get_updates`).
+
+        >>> w = K.variable([1.0], name='w'); opt = Adam(amsgrad=True)    # vhat: AMSGrad's
+        >>> [update.variable.name for update in opt.get_updates(K.sum(w), [w])]
+        ['iterations', 'vhat_w', 'm_w', 'v_w', 'w']
+        """
         params, grads = self._start(loss, params)
         lr = self._decayed_lr()
         t = self._time()
@@ -108,7 +116,10 @@ class AMSGrad(Adam):
     """Adam with ``amsgrad=True`` (Reddi et al. 2018), under its own name:
     ``serialize`` gives ``{'class_name': 'AMSGrad', ...}``.
 
-    Args: those of :class:`Adam`; ``amsgrad`` may only be True.
+    Takes the arguments of `Adam`; ``amsgrad`` may only be True.
+
+    Raises:
+        ValueError: ``amsgrad`` other than True.
 
     >>> from minigrad.optimizers import AMSGrad
     >>> AMSGrad(lr=0.01)

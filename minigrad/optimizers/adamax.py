@@ -47,6 +47,14 @@ class Adamax(Optimizer):
         self.epsilon = self._epsilon(epsilon)
 
     def get_updates(self, loss, params):
+        """The updates of one Adamax step, in order (the rule is in this module's
+        docstring, an example of a whole step in `Adamax`'s; arguments as in
+        `Optimizer.get_updates`).
+
+        >>> w = K.variable([1.0], name='w'); opt = Adamax()
+        >>> [update.variable.name for update in opt.get_updates(K.sum(w), [w])]
+        ['iterations', 'm_w', 'u_w', 'w']
+        """
         params, grads = self._start(loss, params)
         lr = self._decayed_lr()
         t = self._time()

@@ -1,4 +1,4 @@
-"""What every optimizer shares, written once: the base class :class:`Optimizer`.
+"""What every optimizer shares, written once: the base class `Optimizer`.
 
 An optimizer here does not *run* anything. ``get_updates(loss, params)``
 builds graph: the gradients, the new value of every piece of state and of
@@ -10,7 +10,7 @@ before.
 
 The shared mechanics, in the order a step meets them:
 
-* **gradients** (:meth:`Optimizer.get_gradients`): ``K.gradients``, then
+* **gradients** (`Optimizer.get_gradients`): ``K.gradients``, then
   Keras 2.2's clipping -- by norm, against ONE global norm over all the
   gradients, then by value::
 
@@ -31,7 +31,7 @@ The shared mechanics, in the order a step meets them:
   argument checking with messages that name the argument and the value.
 
 A subclass creates its hyperparameters in ``__init__`` with
-:meth:`Optimizer._hyperparameter` (a variable) or :meth:`Optimizer._setting`
+`Optimizer._hyperparameter` (a variable) or `Optimizer._setting`
 (a plain Python value), and writes its update rule in ``get_updates``.
 Unlike Keras 2.2, every optimizer puts ``iterations`` first in ``weights``
 (Keras 2.2 left it out for RMSprop, Adagrad and Adadelta).
@@ -65,13 +65,32 @@ class Optimizer:
         iterations: int64 variable, the number of steps applied.
         lr: the learning rate, a variable (``learning_rate`` is the same object).
         weights: the state variables, ``[iterations] + slots``; set by
-            :meth:`get_updates`.
-        updates: the list returned by the last :meth:`get_updates`.
+            `get_updates`.
+        updates: the list returned by the last `get_updates`.
+
+    Raises:
+        TypeError: an unknown keyword argument, or a hyperparameter that is
+            not a number.
+        ValueError: a hyperparameter out of its range.
+
+    The hyperparameters live in variables, so a compiled step sees a change:
+
+    >>> from minigrad import backend as K
+    >>> from minigrad.optimizers import SGD
+    >>> opt = SGD(lr=0.1)
+    >>> K.set_value(opt.lr, 0.05); opt
+    SGD(lr=0.05, decay=0.0, momentum=0.0, nesterov=False)
+    >>> SGD(lr=-1.0)
+    Traceback (most recent call last):
+    ValueError: SGD: `lr` must be in [0, inf), got lr=-1.0
+    >>> SGD(momentun=0.9)
+    Traceback (most recent call last):
+    TypeError: SGD: unexpected keyword argument(s) 'momentun'; accepted besides the hyperparameters: ...
     """
 
     def __init__(self, lr, decay=None, **kwargs):
         if "learning_rate" in kwargs:
-            lr = kwargs.pop("learning_rate")
+            lr = self._number("learning_rate", kwargs.pop("learning_rate"), AT_LEAST_ZERO)
         clipnorm = kwargs.pop("clipnorm", None)
         clipvalue = kwargs.pop("clipvalue", None)
         if kwargs:
@@ -94,7 +113,13 @@ class Optimizer:
     # ----------------------------------------------------------- arguments
     @property
     def learning_rate(self):
-        """Alias of ``lr`` (the same variable)."""
+        """Alias of ``lr`` (the same variable).
+
+        >>> from minigrad.optimizers import SGD
+        >>> opt = SGD(learning_rate=0.3)
+        >>> opt.learning_rate is opt.lr, opt.get_config()['lr']
+        (True, 0.3)
+        """
         return self.lr
 
     def _number(self, name, value, valid):
@@ -162,7 +187,36 @@ class Optimizer:
         return grads
 
     def get_updates(self, loss, params):
-        """The list of updates of one step (iterations, state, parameters)."""
+        """The list of updates of one step (iterations, state, parameters).
+
+        Each call creates fresh state (``weights``) for ``params``; compile the
+        result once with ``K.function(..., updates=...)`` and call that.
+
+        Args:
+            loss: a scalar tensor that depends on every one of ``params``.
+            params: the variables to optimize.
+
+        Returns:
+            A list of ``K.update`` pairs: the iteration count first, then, for
+            each parameter, its slots and its new value (also kept as
+            ``self.updates``).
+
+        Raises:
+            TypeError: an entry of ``params`` that is not a variable.
+            ValueError: a parameter that ``loss`` does not depend on.
+            NotImplementedError: on the base class, which has no update rule.
+
+        >>> from minigrad import backend as K
+        >>> from minigrad.optimizers import SGD
+        >>> w = K.variable([1.0, 2.0], name='w')
+        >>> opt = SGD(lr=0.1, momentum=0.9)
+        >>> updates = opt.get_updates(K.sum(K.square(w)), [w])
+        >>> [update.variable.name for update in updates]
+        ['iterations', 'velocity_w', 'w']
+        >>> step = K.function([], [], updates=updates)
+        >>> _ = step([]); K.get_value(w)            # v = -0.1 * 2w, w + v
+        array([0.8, 1.6], dtype=float32)
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define get_updates")
 
     def _start(self, loss, params):
@@ -203,17 +257,47 @@ class Optimizer:
 
     # --------------------------------------------------------------- state
     def get_weights(self):
-        """The optimizer's state (``weights``) as a list of NumPy arrays."""
+        """The optimizer's state (``weights``) as a list of NumPy arrays.
+
+        Returns:
+            One array per state variable: ``iterations`` first, then the
+            slots (empty before `get_updates`).
+
+        >>> from minigrad import backend as K
+        >>> from minigrad.optimizers import SGD
+        >>> w = K.variable([1.0, 2.0], name='w')
+        >>> opt = SGD(lr=0.1, momentum=0.9)
+        >>> step = K.function([], [], updates=opt.get_updates(K.sum(K.square(w)), [w]))
+        >>> _ = step([]); opt.get_weights()        # one step taken; the velocity of w
+        [array(1), array([-0.2, -0.4], dtype=float32)]
+        """
         return K.batch_get_value(self.weights)
 
     def set_weights(self, weights):
-        """Restore the state from ``weights`` (as given by :meth:`get_weights`).
+        """Restore the state from ``weights`` (as given by `get_weights`).
 
         Everything is checked before anything changes.
+
+        Args:
+            weights: one array per state variable, in the order of
+                ``weights`` (``iterations`` first, then the slots).
 
         Raises:
             ValueError: no state yet (``get_updates`` not called), or a
                 wrong number of arrays, or an array of the wrong shape.
+
+        >>> import numpy as np
+        >>> from minigrad import backend as K
+        >>> from minigrad.optimizers import SGD
+        >>> w = K.variable([1.0, 2.0], name='w')
+        >>> opt = SGD(lr=0.1, momentum=0.9)
+        >>> _ = opt.get_updates(K.sum(K.square(w)), [w])
+        >>> opt.set_weights([5, np.array([0.5, -0.5])])
+        >>> opt.get_weights()
+        [array(5), array([ 0.5, -0.5], dtype=float32)]
+        >>> opt.set_weights([5])
+        Traceback (most recent call last):
+        ValueError: SGD.set_weights: expected 2 arrays (iterations and the slots), got 1
         """
         name = type(self).__name__
         if not self.weights:
@@ -232,14 +316,30 @@ class Optimizer:
     # ------------------------------------------------------- configuration
     def get_config(self):
         """The hyperparameters as a dict of plain Python numbers and bools
-        (Keras 2 keys; ``clipnorm``/``clipvalue`` only when given)."""
+        (Keras 2 keys; ``clipnorm``/``clipvalue`` only when given).
+
+        >>> from minigrad.optimizers import SGD
+        >>> SGD(lr=0.1, clipnorm=1.0).get_config()
+        {'lr': 0.1, 'decay': 0.0, 'momentum': 0.0, 'nesterov': False, 'clipnorm': 1.0}
+        """
         config = {key: _plain(getattr(self, key)) for key in self._config_keys}
         config.update({key: getattr(self, key) for key in self._clip_keys})
         return config
 
     @classmethod
     def from_config(cls, config):
-        """A new optimizer with the hyperparameters of ``config``."""
+        """A new optimizer with the hyperparameters of ``config``.
+
+        Args:
+            config: a dict as `get_config` returns; missing keys take their
+                defaults.
+
+        >>> from minigrad.optimizers import Adam
+        >>> Adam.from_config({'lr': 0.01, 'beta_1': 0.5})
+        Adam(lr=0.01, decay=0.0, beta_1=0.5, beta_2=0.999, epsilon=1e-07, amsgrad=False)
+        >>> Adam.from_config(Adam(lr=0.01).get_config()).get_config() == Adam(lr=0.01).get_config()
+        True
+        """
         return cls(**config)
 
     def __repr__(self):

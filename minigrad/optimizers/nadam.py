@@ -63,6 +63,14 @@ class Nadam(Optimizer):
         self.m_schedule = K.variable(1., name="m_schedule")
 
     def get_updates(self, loss, params):
+        """The updates of one Nadam step, in order (the rule is in this module's
+        docstring, an example of a whole step in `Nadam`'s; arguments as in
+        `Optimizer.get_updates`).
+
+        >>> w = K.variable([1.0], name='w'); opt = Nadam()
+        >>> [update.variable.name for update in opt.get_updates(K.sum(w), [w])]
+        ['iterations', 'm_schedule', 'm_w', 'v_w', 'w']
+        """
         params, grads = self._start(loss, params)
         t = self._time()
         decay_base = K.constant(0.96)

@@ -57,6 +57,14 @@ class SGD(Optimizer):
         self.nesterov = self._setting("nesterov", nesterov)
 
     def get_updates(self, loss, params):
+        """The updates of one SGD step, in order (the rule is in this module's
+        docstring, an example of a whole step in `SGD`'s; arguments as in
+        `Optimizer.get_updates`).
+
+        >>> w = K.variable([1.0], name='w'); opt = SGD(momentum=0.9)
+        >>> [update.variable.name for update in opt.get_updates(K.sum(w), [w])]
+        ['iterations', 'velocity_w', 'w']
+        """
         params, grads = self._start(loss, params)
         lr = self._decayed_lr()
         moments = self._slots(params, "velocity")

@@ -4,12 +4,12 @@ Everything here draws with matplotlib alone (no Graphviz binary needed) and
 returns a ``matplotlib.figure.Figure``, so a notebook shows it and a script
 can ``savefig`` it.
 
-* :func:`draw_graph` and :func:`to_dot` -- the computation graph;
-* :func:`draw_trace_step` and :func:`trace_widget` -- one call, node by node
+* `draw_graph` and `to_dot` -- the computation graph;
+* `draw_trace_step` and `trace_widget` -- one call, node by node
   (also as ``trace.show(step)`` and ``trace.widget()``);
-* :func:`plot_trajectories` and :func:`animate_trajectories` -- optimizers
-  walking over the 2-D functions of :mod:`minigrad.surfaces`;
-* :func:`plot_training_curves` -- loss and accuracy per optimizer.
+* `plot_trajectories` and `animate_trajectories` -- optimizers
+  walking over the 2-D functions of `minigrad.surfaces`;
+* `plot_training_curves` -- loss and accuracy per optimizer.
 """
 
 from .dot import to_dot

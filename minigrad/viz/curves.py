@@ -21,6 +21,7 @@ def plot_training_curves(histories, metrics=None, *, log_loss=True, xlabel="epoc
     >>> figure = plot_training_curves({'SGD': {'loss': [1.0, 0.5], 'accuracy': [0.5, 0.8]}})
     >>> [ax.get_title() for ax in figure.axes]
     ['loss', 'accuracy']
+    >>> plt.close(figure)
     """
     if not histories:
         raise ValueError("plot_training_curves: no histories to plot")

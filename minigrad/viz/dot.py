@@ -2,7 +2,7 @@
 
 minigrad never runs Graphviz itself; paste the text into ``dot -Tsvg`` or an
 online viewer. The boxes, labels and layers are the ones
-:func:`~minigrad.viz.draw_graph` uses, so both pictures agree.
+`draw_graph` uses, so both pictures agree.
 """
 
 from .labels import brief, describe_node
@@ -18,7 +18,7 @@ def to_dot(outputs, trace=None, *, max_nodes=None, rankdir="LR"):
     """Graphviz DOT text (``digraph minigrad { ... }``) of the graph behind ``outputs``.
 
     Args:
-        outputs: what :func:`~minigrad.viz.draw_graph` accepts.
+        outputs: what `draw_graph` accepts.
         trace: optional; each node label then ends with its value.
         max_nodes: collapse bigger graphs, as ``draw_graph`` does; by default
             every node is written (Graphviz copes with big graphs).

@@ -5,7 +5,7 @@ colour; every box shows the node's name (the identifier ``f.source`` uses),
 its op and static shape, and, given a trace, the value it had. Updates are
 orange, fed by their new value, with a dashed arrow back to the variable they
 write *after* the call. Only matplotlib is needed: the layout is computed in
-Python by :mod:`minigrad.viz.layout`.
+Python by `minigrad.viz.layout`.
 """
 
 import matplotlib.pyplot as plt
@@ -36,7 +36,7 @@ def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=60, direction="
 
     Args:
         outputs: a tensor, an update, a list of them, a compiled function
-            (its outputs and updates) or a :class:`~minigrad.trace.Trace`.
+            (its outputs and updates) or a `Trace`.
         trace: a trace of a call; each box then shows its node's value and
             each update its old and new value.
         gradients: optional ``{node: gradient_node}`` (say,
@@ -60,6 +60,7 @@ def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=60, direction="
     >>> figure = draw_graph(K.mean(K.dot(x, w)))
     >>> sorted(drawn_boxes(figure))
     ['node:dot_...', 'node:mean_...', 'node:w', 'node:x']
+    >>> plt.close(figure)
     """
     from .layout import layout_graph
 
@@ -131,13 +132,34 @@ def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=60, direction="
 
 
 def drawn_boxes(figure):
-    """``{gid: text}`` of every box on a figure made by :func:`draw_graph`."""
+    """``{gid: text}`` of every box on a figure made by `draw_graph`.
+
+    >>> from minigrad import backend as K
+    >>> w = K.variable(2.0, name='w')
+    >>> figure = draw_graph([K.update_sub(w, 1.0)])
+    >>> boxes = drawn_boxes(figure)
+    >>> print(boxes['node:w'])
+    w
+    variable ()
+    >>> print(boxes['update:w'])
+    w <- subtract_...
+    update (after the call)
+    >>> plt.close(figure)
+    """
     return {text.get_gid(): text.get_text() for ax in figure.axes for text in ax.texts
             if text.get_gid() and not text.get_gid().startswith("edge:")}
 
 
 def drawn_edges(figure):
-    """The kinds (``'input'``, ``'update'``, ``'assign'``) of every arrow drawn."""
+    """The kinds (``'input'``, ``'update'``, ``'assign'``) of every arrow drawn.
+
+    >>> from minigrad import backend as K
+    >>> w = K.variable(2.0, name='w')
+    >>> figure = draw_graph([K.update_sub(w, 1.0)])   # w - 1 -> update -> back to w
+    >>> drawn_edges(figure)
+    ['input', 'input', 'update', 'assign']
+    >>> plt.close(figure)
+    """
     return [text.get_gid()[len("edge:"):] for ax in figure.axes for text in ax.texts
             if (text.get_gid() or "").startswith("edge:")]
 

@@ -30,9 +30,14 @@ class Box:
     """One box of a drawing.
 
     ``key`` identifies it in ``Layout.edges``: the node itself, the
-    :class:`~minigrad.graph.Update`, or a string for a summary box. ``node``
+    `Update`, or a string for a summary box. ``node``
     is the tensor whose value the box can show (``None`` for summaries),
     ``kind`` picks its style, ``layer`` and ``slot`` give its place.
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(3,), name='x')
+    >>> layout_graph(K.exp(x)).boxes
+    [<Box placeholder layer=0 slot=0>, <Box op layer=1 slot=0>]
     """
 
     __slots__ = ("key", "node", "kind", "text", "layer", "slot")
@@ -56,7 +61,16 @@ class Layout:
     is ``'input'`` (data flows into an op), ``'update'`` (a value flows into
     an update) or ``'assign'`` (the update writes a variable after the call).
     ``collapsed`` says whether ops were gathered into summary boxes;
-    ``node_count`` is the number of graph nodes behind the drawing.
+    ``node_count`` is the number of graph nodes behind the drawing;
+    ``layer_count`` and ``widest_layer`` give the drawing's extent.
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(3,), name='x')
+    >>> layout = layout_graph(K.exp(x) + K.tanh(x))
+    >>> layout.layer_count, layout.widest_layer, layout.node_count, layout.collapsed
+    (3, 2, 4, False)
+    >>> sorted(kind for source, target, kind in layout.edges)
+    ['input', 'input', 'input', 'input']
     """
 
     def __init__(self, boxes, edges, collapsed, node_count):
@@ -68,10 +82,23 @@ class Layout:
 
     @property
     def layer_count(self):
+        """How many layers (columns or rows) the drawing has.
+
+        >>> from minigrad import backend as K
+        >>> layout_graph(K.exp(K.placeholder(shape=(3,)))).layer_count
+        2
+        """
         return 1 + max((box.layer for box in self.boxes), default=-1)
 
     @property
     def widest_layer(self):
+        """How many boxes the most crowded layer holds.
+
+        >>> from minigrad import backend as K
+        >>> x, y = K.placeholder(shape=(3,)), K.placeholder(shape=(3,))
+        >>> layout_graph(x * y).widest_layer           # x and y side by side
+        2
+        """
         return max(Counter(box.layer for box in self.boxes).values(), default=0)
 
 
@@ -107,7 +134,7 @@ def split_outputs(outputs):
 
 
 def layout_graph(outputs, max_nodes=60, sweeps=4):
-    """The :class:`Layout` of the graph behind ``outputs``.
+    """The `Layout` of the graph behind ``outputs``.
 
     >>> from minigrad import backend as K
     >>> x = K.placeholder(shape=(3,), name='x')

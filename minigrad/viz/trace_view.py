@@ -1,11 +1,11 @@
-"""Looking at a :class:`~minigrad.trace.Trace`: a table, a figure per step, a slider.
+"""Looking at a `Trace`: a table, a figure per step, a slider.
 
-* :func:`trace_table_html` -- every evaluated node in order, what computed it
+* `trace_table_html` -- every evaluated node in order, what computed it
   and its value, then every update (old and new value); a notebook shows it
   for a bare ``trace``;
-* :func:`draw_trace_step` -- the graph with the values known at one step,
+* `draw_trace_step` -- the graph with the values known at one step,
   that step's node highlighted (``trace.show(step)``);
-* :func:`trace_widget` -- a slider over the steps, if ipywidgets is installed
+* `trace_widget` -- a slider over the steps, if ipywidgets is installed
   (``trace.widget()``); without it, ``trace.show(step)`` does the same job.
 """
 
@@ -63,7 +63,7 @@ def draw_trace_step(trace, step=None, **options):
     """The traced graph at ``step``: values up to that node, the node highlighted.
 
     ``step=None`` shows every value and the updates' old and new values.
-    Options are passed to :func:`~minigrad.viz.draw_graph`.
+    Options are passed to `draw_graph`.
 
     >>> from minigrad import backend as K
     >>> x = K.placeholder(shape=(), name='x')
@@ -81,9 +81,27 @@ def trace_widget(trace, **options):
     """A slider that steps through ``trace``, redrawing the graph at each step.
 
     The picture is a PNG in an ``ipywidgets.Image``, redrawn when the slider
-    moves (no output capturing, so it also behaves in headless runs). Needs
-    ipywidgets (``pip install ipywidgets``); without it raises ``ImportError``
-    that points to ``trace.show(step)``.
+    moves (no output capturing, so it also behaves in headless runs).
+
+    Args:
+        trace: a `Trace`.
+        **options: passed to `draw_graph` for every step.
+
+    Returns:
+        An ``ipywidgets.VBox`` of an ``IntSlider`` (one position per step)
+        and an ``Image``; a notebook displays it.
+
+    Raises:
+        ImportError: ipywidgets is not installed (``pip install
+            ipywidgets``; the ``jupyter`` development dependency brings it).
+            The message points to ``trace.show(step)``, which needs nothing more.
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(), name='x')
+    >>> f = K.function([x], [K.exp(x)])
+    >>> slider, image = trace_widget(f.trace([0.0])).children
+    >>> type(slider).__name__, slider.min, slider.max, image.format
+    ('IntSlider', 0, 1, 'png')
     """
     try:
         import ipywidgets
@@ -103,7 +121,14 @@ def trace_widget(trace, **options):
 
 
 def step_png(trace, step, dpi=80, **options):
-    """The figure of :func:`draw_trace_step` as PNG bytes."""
+    """The figure of `draw_trace_step` as PNG bytes (the figure is closed).
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(), name='x')
+    >>> f = K.function([x], [K.exp(x)])
+    >>> step_png(f.trace([0.0]), 1)[1:4]         # the PNG signature
+    b'PNG'
+    """
     import io
 
     import matplotlib.pyplot as plt

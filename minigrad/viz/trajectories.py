@@ -1,6 +1,6 @@
 """Optimizers walking over 2-D surfaces: contour plots, loss curves, animations.
 
-The runs themselves come from :func:`minigrad.surfaces.descend`; this module
+The runs themselves come from `minigrad.surfaces.descend`; this module
 only draws them. Pass optimizers and they are run for you, or pass
 trajectories you already have (to draw the same runs twice, or runs you
 made another way).
@@ -19,8 +19,22 @@ COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 def run_all(surface, runs, steps=300, start=None):
     """``runs`` as a list of trajectories, running any optimizer among them.
 
-    ``runs`` is a dict ``{label: optimizer or Trajectory}`` or a list of
-    optimizers and trajectories.
+    Args:
+        surface: a `Surface` or its name.
+        runs: a dict ``{label: optimizer or Trajectory}`` or a list of
+            optimizers and trajectories; a label renames a given trajectory.
+        steps: steps per optimizer run (given trajectories are kept as they are).
+        start: the starting point; the surface's own by default.
+
+    Raises:
+        TypeError: an entry that is neither an optimizer nor a `Trajectory`.
+        ValueError: no runs at all.
+
+    >>> from minigrad import optimizers
+    >>> from minigrad.surfaces import descend
+    >>> earlier = descend('rosenbrock', optimizers.Adam(), steps=3)
+    >>> run_all('rosenbrock', {'SGD': optimizers.SGD(lr=0.001), 'Adam again': earlier}, steps=5)
+    [<Trajectory SGD: 5 steps, final loss 6.681>, <Trajectory Adam again: 3 steps, final loss 11.9>]
     """
     surface = surfaces_module.get(surface)
     items = runs.items() if isinstance(runs, dict) else [(None, run) for run in runs]
@@ -40,7 +54,23 @@ def run_all(surface, runs, steps=300, start=None):
 
 
 def draw_contours(ax, surface, levels=25, resolution=200):
-    """Contours of ``surface`` over its window (log-spaced where it says so)."""
+    """Contours of ``surface`` over its window (log-spaced where it says so).
+
+    Args:
+        ax: the matplotlib axes to draw on.
+        surface: a `Surface` (not a name).
+        levels: the number of contour levels.
+        resolution: grid points along each axis.
+
+    The minimum, if the surface has one, is a star with gid ``'minimum'``.
+
+    >>> from minigrad.surfaces import SURFACES
+    >>> figure, ax = plt.subplots()
+    >>> draw_contours(ax, SURFACES['beale'], resolution=50)
+    >>> ax.get_xlim() == SURFACES['beale'].xlim, [line.get_gid() for line in ax.lines]
+    (True, ['minimum'])
+    >>> plt.close(figure)
+    """
     xs = np.linspace(*surface.xlim, resolution)
     ys = np.linspace(*surface.ylim, resolution)
     grid_x, grid_y = np.meshgrid(xs, ys)
@@ -68,7 +98,7 @@ def plot_trajectories(surface, runs, steps=300, start=None, *, loss_panel=True, 
     """Contours of a 2-D surface with one path per optimizer; returns the ``Figure``.
 
     Args:
-        surface: a :class:`~minigrad.surfaces.Surface` or its name
+        surface: a `Surface` or its name
             (``'rosenbrock'``, ``'beale'``, ``'saddle'``, ``'ill_conditioned'``).
         runs: ``{label: optimizer or Trajectory}``, or a list of them.
         steps: steps per optimizer run (ignored for given trajectories).
@@ -85,6 +115,7 @@ def plot_trajectories(surface, runs, steps=300, start=None, *, loss_panel=True, 
     >>> figure = plot_trajectories('ill_conditioned', {'SGD': optimizers.SGD(lr=0.05)}, steps=20)
     >>> [line.get_gid() for ax in figure.axes for line in ax.lines if line.get_gid()]
     ['minimum', 'path:SGD', 'loss:SGD']
+    >>> plt.close(figure)
     """
     surface = surfaces_module.get(surface)
     trajectories = run_all(surface, runs, steps, start)
@@ -128,12 +159,33 @@ def _draw_losses(ax, surface, trajectories):
 
 def animate_trajectories(surface, runs, steps=300, start=None, *, filename=None, frames=60,
                          fps=15, dpi=60):
-    """The paths of :func:`plot_trajectories`, drawn step by step.
+    """The paths of `plot_trajectories`, drawn step by step.
 
     With ``filename`` (``'paths.gif'``), saves a GIF with Pillow (which
     matplotlib installs) and returns the filename. Without it, returns an
     object that a notebook shows as an HTML/JavaScript player
     (``.html`` holds the HTML). Nothing beyond matplotlib is needed.
+
+    Args:
+        surface: a `Surface` or its name, as for `plot_trajectories`.
+        runs: ``{label: optimizer or Trajectory}``, or a list of them.
+        steps: steps per optimizer run (ignored for given trajectories).
+        start: the starting point; the surface's own by default.
+        filename: where to save a GIF; ``None`` for the HTML player.
+        frames: the number of frames (at most one per step, at least 2).
+        fps: frames per second.
+        dpi: dots per inch of each frame (small keeps the GIF or HTML small).
+
+    Returns:
+        ``filename``, or an `AnimationHTML`. The figure it drew is closed.
+
+    >>> from minigrad import optimizers
+    >>> player = animate_trajectories('saddle', {'SGD': optimizers.SGD(lr=0.1)}, steps=4,
+    ...                               frames=2, dpi=30)
+    >>> player
+    <AnimationHTML: ... characters; display it in a notebook>
+    >>> '<script' in player.html
+    True
     """
     surface = surfaces_module.get(surface)
     trajectories = run_all(surface, runs, steps, start)
@@ -170,7 +222,11 @@ def animate_trajectories(surface, runs, steps=300, start=None, *, filename=None,
 
 
 class AnimationHTML:
-    """An animation as HTML and JavaScript: a notebook displays it as a player."""
+    """An animation as HTML and JavaScript: a notebook displays it as a player.
+
+    >>> AnimationHTML('<p>frames</p>')
+    <AnimationHTML: 13 characters; display it in a notebook>
+    """
 
     def __init__(self, html):
         self.html = html
