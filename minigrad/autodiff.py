@@ -30,7 +30,7 @@ exact shape before then (``dot``, ``reshape``) raises, naming itself.
 """
 
 from .graph import Node, as_node, topological_order
-from .ops import sum_like
+from .ops import cast, sum_like
 
 
 def gradients(loss, variables):
@@ -47,8 +47,7 @@ def gradients(loss, variables):
     """
     if not isinstance(loss, Node):
         raise TypeError(f"gradients: loss must be a tensor, got {loss!r}")
-    single = isinstance(variables, Node)
-    variables = [variables] if single else list(variables)
+    variables = [variables] if isinstance(variables, Node) else list(variables)
     for variable in variables:
         if not isinstance(variable, Node):
             raise TypeError(f"gradients: cannot differentiate with respect to {variable!r}")
@@ -72,11 +71,22 @@ def gradients(loss, variables):
             if node.op.broadcasts and contribution.shape != source.shape:
                 contribution = sum_like(contribution, source)
             grads[source] = grads[source] + contribution if source in grads else contribution
-    # A tensor with unknown dimensions may still have been broadcast at run
-    # time (a batch of 1 against a batch of 5); one sum at the end settles it,
-    # as summing is linear and may wait (see the module docstring).
-    return [None if grads.get(variable) is None else sum_like(grads[variable], variable)
-            for variable in variables]
+    return [_finish(grads.get(variable), variable) for variable in variables]
+
+
+def _finish(g, variable):
+    """The gradient as the variable's own shape and dtype.
+
+    A tensor with unknown dimensions may still have been broadcast at run
+    time (a batch of 1 against a batch of 5): one sum at the end settles it,
+    as summing is linear and may wait (see the module docstring). And a
+    float32 variable mixed with float64 on its way to the loss gets a
+    float32 gradient, as TensorFlow gives, so an optimizer can use it.
+    """
+    if g is None:
+        return None
+    g = sum_like(g, variable)
+    return g if g.dtype == variable.dtype else cast(g, variable.dtype)
 
 
 def _depends_on(order, variables):

@@ -21,7 +21,7 @@ def floatx():
     return _FLOATX
 
 
-def set_floatx(value):
+def set_floatx(floatx):
     """Set the default float type: ``'float16'``, ``'float32'`` or ``'float64'``.
 
     Only nodes created afterwards are affected. Anything else raises
@@ -32,9 +32,9 @@ def set_floatx(value):
     >>> set_floatx('float32')
     """
     global _FLOATX
-    if str(value) not in _FLOAT_TYPES:
-        raise ValueError(f"set_floatx: unknown float type {value!r}; expected one of {_FLOAT_TYPES}")
-    _FLOATX = str(value)
+    if str(floatx) not in _FLOAT_TYPES:
+        raise ValueError(f"set_floatx: unknown float type {floatx!r}; expected one of {_FLOAT_TYPES}")
+    _FLOATX = str(floatx)
 
 
 def epsilon():
@@ -46,7 +46,7 @@ def epsilon():
     return _EPSILON
 
 
-def set_epsilon(value):
+def set_epsilon(e):
     """Set the fuzz factor; it must be a non-negative number.
 
     >>> set_epsilon(1e-5); epsilon()
@@ -54,10 +54,10 @@ def set_epsilon(value):
     >>> set_epsilon(1e-7)
     """
     global _EPSILON
-    value = float(value)
-    if not value >= 0:
-        raise ValueError(f"set_epsilon: epsilon must be >= 0, got {value!r}")
-    _EPSILON = value
+    e = float(e)
+    if not e >= 0:
+        raise ValueError(f"set_epsilon: epsilon must be >= 0, got {e!r}")
+    _EPSILON = e
 
 
 def as_dtype(dtype):

@@ -109,9 +109,6 @@ class Function:
         self._unfed = [node for node in self.order if isinstance(node, Placeholder)
                        and not isinstance(node, Variable) and node not in fed]
         self._variables = [node for node in self.order if isinstance(node, Variable) and node not in fed]
-        # Leaf outputs would hand out the variable's (or the caller's) own array.
-        self._copy_output = [output.op is None for output in self.outputs]
-        self._copy_update = [isinstance(update.value, Placeholder) for update in self.updates]
         if sum(node.op is not None for node in self.order) <= CODEGEN_LIMIT:
             self.source, self._run = _compile(self)
         else:
@@ -123,12 +120,14 @@ class Function:
         old = [variable.value for variable in self._variables]
         try:
             outputs, new_values = self._run(arrays, old)
-        except Exception:
+        except Exception as error:
             # Replay step by step to name the failing node (raises EvaluationError).
             self._evaluate(arrays, old)
-            raise
-        self._commit(new_values)
-        return self._deliver(outputs)
+            raise EvaluationError(f"{self.name}: the compiled call failed ({type(error).__name__}: "
+                                  f"{error}) although a step-by-step replay did not", None) from error
+        fed = {id(array) for array in arrays}
+        self._commit(new_values, fed)
+        return self._deliver(outputs, fed)
 
     def trace(self, feeds=()):
         """Run one call exactly as ``f(feeds)`` does (updates are applied), and
@@ -148,11 +147,12 @@ class Function:
         outputs = [values[node] for node in self.outputs]
         new_values = [values[update.value] for update in self.updates]
         before = [update.variable.value for update in self.updates]
-        self._commit(new_values)
+        fed = {id(array) for array in arrays}
+        self._commit(new_values, fed)
         steps = [TraceStep(index, node, values[node]) for index, node in enumerate(self.order)]
         changes = [TraceUpdate(update.variable, previous, update.variable.value)
                    for update, previous in zip(self.updates, before)]
-        return Trace(self, self._deliver(outputs), steps, changes)
+        return Trace(self, self._deliver(outputs, fed), steps, changes)
 
     # ------------------------------------------------------------------ steps
     def _check_feeds(self, feeds):
@@ -191,28 +191,36 @@ class Function:
         return ([values[node] for node in self.outputs],
                 [values[update.value] for update in self.updates])
 
-    def _commit(self, new_values):
+    def _commit(self, new_values, fed):
         """Check every update, then assign them all (all or nothing)."""
         arrays = []
-        for update, value, copy in zip(self.updates, new_values, self._copy_update):
+        for update, value in zip(self.updates, new_values):
             variable = update.variable
-            array = np.asarray(value, dtype=variable.dtype)
-            if array.shape != variable.value.shape:
+            array = np.asarray(value)
+            if array.shape != variable.value.shape or array.dtype != variable.dtype:
                 raise ValueError(f"{self.name}: the update of variable {variable.name!r} computed a "
-                                 f"value of shape {array.shape}, but the variable has shape "
-                                 f"{variable.value.shape}; no variable was changed")
-            if copy or not array.flags.owndata:
+                                 f"{array.dtype.name} value of shape {array.shape}, but the variable "
+                                 f"is {variable.dtype.name} of shape {variable.value.shape}; no "
+                                 "variable was changed")
+            # A variable keeps an array nobody else can write to.
+            if not array.flags.owndata or id(array) in fed:
                 array = array.copy()
             array.flags.writeable = False
             arrays.append(array)
         for update, array in zip(self.updates, arrays):
             update.variable.value = array
 
-    def _deliver(self, outputs):
-        delivered = []
-        for value, copy in zip(outputs, self._copy_output):
+    @staticmethod
+    def _deliver(outputs, fed):
+        """The outputs as arrays the caller owns: a variable's value, a view,
+        a fed array or an array already handed out is copied."""
+        delivered, seen = [], set()
+        for value in outputs:
             array = np.asarray(value)
-            delivered.append(array.copy() if copy or not array.flags.writeable else array)
+            if not (array.flags.owndata and array.flags.writeable) or id(array) in fed or id(array) in seen:
+                array = array.copy()
+            seen.add(id(array))
+            delivered.append(array)
         return delivered
 
     def __repr__(self):
@@ -280,16 +288,27 @@ def _check_feed(placeholder, value):
         raise TypeError(f"placeholder {placeholder.name!r}: cannot convert the fed value "
                         f"to an array ({error})") from None
     if array.dtype != placeholder.dtype:
-        if not np.can_cast(array.dtype, placeholder.dtype, "same_kind"):
+        converted = array.astype(placeholder.dtype) if array.dtype.kind in "biuf" else None
+        if (converted is None or not np.can_cast(array.dtype, placeholder.dtype, "same_kind")
+                or _lost(array, converted)):
             raise TypeError(f"placeholder {placeholder.name!r} has dtype {placeholder.dtype.name}; "
-                            f"a {array.dtype.name} array cannot be fed to it without losing values")
-        array = array.astype(placeholder.dtype)
+                            f"the {array.dtype.name} array fed to it cannot be converted without "
+                            "losing values")
+        array = converted
     shape = placeholder.shape
     if array.ndim != len(shape) or any(dim is not None and dim != size
                                        for dim, size in zip(shape, array.shape)):
         raise ValueError(f"placeholder {placeholder.name!r} has shape {format_shape(shape)}; "
                          f"it was fed an array of shape {array.shape}")
     return array
+
+
+def _lost(original, converted):
+    """Whether converting changed more than float rounding: an integer that
+    wrapped around, or a finite float that overflowed to infinity."""
+    if converted.dtype.kind in "iub":
+        return not np.array_equal(original, converted)
+    return bool(np.any(np.isinf(converted) & np.isfinite(original)))
 
 
 def _explain(node, args, error):
@@ -409,14 +428,16 @@ class _Identifiers:
 
     def __init__(self):
         self.taken = {"np", "feeds", "variables"}
+        self.next_suffix = {}  # per base name, so a thousand 'h's cost no more than one
 
     def new(self, name):
         base = re.sub(r"\W", "_", str(name)) or "node"
         if base[0].isdigit() or keyword.iskeyword(base):
             base = "_" + base
-        candidate, suffix = base, 1
+        candidate = base
         while candidate in self.taken:
-            suffix += 1
+            suffix = self.next_suffix.get(base, 2)
+            self.next_suffix[base] = suffix + 1
             candidate = f"{base}_{suffix}"
         self.taken.add(candidate)
         return candidate

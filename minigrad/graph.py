@@ -93,7 +93,10 @@ def normalize_axes(axis, ndim, op):
     tuple of non-negative axes; ``ValueError`` naming ``op`` when out of range."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
+    if not isinstance(axes, (list, tuple)) or not all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
+        raise TypeError(f"{op}: axis must be None, an int or a list of ints, got {axis!r}")
     normalized = []
     for a in axes:
         if not -ndim <= a < ndim:
@@ -261,13 +264,27 @@ class Variable(Node):
     def __init__(self, value, dtype=None, name=None, constraint=None):
         if constraint is not None and not callable(constraint):
             raise TypeError(f"variable: constraint must be callable, got {constraint!r}")
-        value = np.array(value, dtype=config.as_dtype(dtype), copy=True)
+        value = _variable_array(value, config.as_dtype(dtype), name)
         # Values are replaced, never written in place: an array once handed
         # out (to a trace, say) keeps its numbers.
         value.flags.writeable = False
         super().__init__(None, (), value.shape, value.dtype, name)
         self.value = value
         self.constraint = constraint
+
+
+def _variable_array(value, dtype, name):
+    """A fresh array of ``dtype`` from ``value``; ``TypeError`` naming the
+    variable for anything that is not numbers of one consistent shape."""
+    what = f"variable {name!r}" if name is not None else "variable"
+    try:
+        array = np.array(value)
+        if value is None or array.dtype.kind not in "biuf":
+            raise TypeError
+        return array.astype(dtype)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what}: the value must be a number or an array of numbers "
+                        f"(of one shape), got {value!r}") from None
 
 
 class Placeholder(Node):
@@ -304,8 +321,18 @@ def as_node(value, like=None):
 
     A Python number or array takes the dtype of ``like`` (the tensor it is
     combined with) where that loses nothing, as in TensorFlow: ``x * 2`` and
-    ``x * 0.5`` keep a float32 ``x`` float32. Floats combined with an integer
-    tensor, or with nothing, become ``floatx()``.
+    ``x * 0.5`` keep a float32 ``x`` float32. A float combined with an integer
+    tensor stays float64, as in NumPy; a float combined with nothing becomes
+    ``floatx()``. An integer that the tensor's type cannot hold is refused,
+    rather than wrapped around.
+
+    >>> import numpy as np
+    >>> as_node(0.5, like=Placeholder((2,), dtype='float16')).dtype
+    dtype('float16')
+    >>> as_node(2**40, like=Placeholder((2,), dtype='int32', name='n'))
+    Traceback (most recent call last):
+    ...
+    ValueError: the number 1099511627776 does not fit tensor 'n' of dtype int32
     """
     if isinstance(value, Node):
         return value
@@ -319,7 +346,11 @@ def as_node(value, like=None):
         raise TypeError(f"cannot turn {value!r} (dtype {array.dtype}) into a tensor")
     if like is not None and _fits(array.dtype, like.dtype):
         dtype = like.dtype
-    elif array.dtype.kind == "f":
+        if dtype.kind in "iub" and not np.array_equal(array.astype(dtype), array):
+            shown = value if array.size == 1 else "an array"
+            raise ValueError(f"the number {shown} does not fit tensor {like.name!r} "
+                             f"of dtype {dtype.name}")
+    elif array.dtype.kind == "f" and like is None:
         dtype = config.floatx()
     else:
         dtype = array.dtype

@@ -106,10 +106,17 @@ def ones_like(x, dtype=None, name=None):
 
 
 def _check_shape(shape, what):
+    """``shape`` as a tuple of non-negative ints and ``None``s."""
     try:
-        return tuple(None if dim is None else int(dim) for dim in shape)
+        dims = tuple(shape)
     except TypeError:
-        raise TypeError(f"{what}: shape must be a tuple of ints (or None), got {shape!r}") from None
+        dims = None
+    if dims is None or not all(dim is None or (isinstance(dim, (int, np.integer))
+                                               and not isinstance(dim, bool) and dim >= 0)
+                               for dim in dims):
+        raise ValueError(f"{what}: shape must be a tuple of non-negative ints (or None for a "
+                         f"free dimension), got {shape!r}")
+    return tuple(None if dim is None else int(dim) for dim in dims)
 
 
 def _known_shape(x, what):
@@ -180,14 +187,14 @@ def get_value(x):
     return eval(x)
 
 
-def batch_get_value(xs):
-    """``[get_value(x) for x in xs]``.
+def batch_get_value(ops):
+    """``[get_value(x) for x in ops]`` (Keras 2's argument name).
 
     >>> from minigrad import backend as K
     >>> K.batch_get_value([K.variable(1.), K.variable([2., 3.])])
     [array(1., dtype=float32), array([2., 3.], dtype=float32)]
     """
-    return [get_value(x) for x in xs]
+    return [get_value(x) for x in ops]
 
 
 def set_value(x, value):

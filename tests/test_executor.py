@@ -121,7 +121,7 @@ def test_wrong_rank_or_shape_names_the_placeholder(step, bad, message):
 def test_a_feed_that_would_lose_values_is_refused():
     n = K.placeholder(shape=(2,), dtype="int32", name="n")
     f = K.function([n], [n * 2])
-    with pytest.raises(TypeError, match="placeholder 'n' has dtype int32; a float64 array cannot"):
+    with pytest.raises(TypeError, match="placeholder 'n' has dtype int32; the float64 array fed to it cannot be converted"):
         f([np.array([1.5, 2.0])])
     assert f([np.array([1, 2])])[0].tolist() == [2, 4]
 
@@ -214,7 +214,7 @@ def test_an_update_of_the_wrong_run_time_shape_changes_nothing():
     v = K.variable([0.0, 0.0], name="v")
     other = K.variable(5.0, name="other")
     f = K.function([x], [], updates=[K.update(other, other + 1), K.update(v, x)])
-    with pytest.raises(ValueError, match=r"variable 'v' computed a value of shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"variable 'v' computed a float32 value of shape \(3,\), but the variable is float32 of shape \(2,\)"):
         f([np.ones(3)])
     assert K.get_value(v).tolist() == [0.0, 0.0] and K.get_value(other) == 5.0
 
@@ -305,3 +305,43 @@ def test_big_temporaries_are_reused_in_place_with_the_same_numbers():
 def test_small_temporaries_are_not_reused():
     x = K.placeholder(shape=(3,), name="x")
     assert "out=" not in K.function([x], [K.tanh(x * 2 + 1)]).source
+
+
+# --------------------------------------------------------------------------
+# Found in review: values that must not be lost or shared silently
+
+def test_feeds_that_would_wrap_around_or_overflow_are_refused():
+    n = K.placeholder(shape=(1,), dtype="int32", name="n")
+    with pytest.raises(TypeError, match="placeholder 'n' has dtype int32"):
+        K.function([n], [n])([np.array([2**40])])
+    x = K.placeholder(shape=(1,), name="x")
+    with pytest.raises(TypeError, match="placeholder 'x' has dtype float32"):
+        K.function([x], [x])([np.array([1e300])])
+    assert K.function([n], [n])([np.array([7], dtype="int64")])[0].tolist() == [7]
+
+
+def test_the_callers_arrays_are_never_shared_or_frozen():
+    x = K.placeholder(shape=(3,), name="x")
+    v = K.variable([0.0, 0.0, 0.0], name="v")
+    data = np.array([1.0, 2.0, 3.0], dtype="float32")
+    f = K.function([x], [K.identity(x), K.identity(x)], updates=[K.update(v, K.identity(x))])
+    first, second = f([data])
+    assert data.flags.writeable
+    assert first is not data and second is not data and first is not second
+    data[0] = 99.0
+    first[1] = 42.0
+    assert K.get_value(v).tolist() == [1.0, 2.0, 3.0] and second.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_many_nodes_with_one_name_get_distinct_identifiers():
+    x = K.placeholder(shape=(), name="h")
+    y = x
+    for _ in range(300):
+        y = K.tanh(y)
+        y.name = "h"
+    f = K.function([x], [y])
+    assert "h_301 = np.tanh(h_300)" in f.source
+    expected = 0.5
+    for _ in range(300):
+        expected = np.tanh(expected)
+    assert f([0.5])[0] == pytest.approx(expected, rel=1e-6)

@@ -108,3 +108,59 @@ def test_floatx_and_epsilon():
     with pytest.raises(ValueError):
         K.set_epsilon(-1.0)
     assert K.epsilon() == 1e-4
+
+
+# --------------------------------------------------------------------------
+# Found in review: no silent wrap-around, no silent NaN, clear messages
+
+def test_integer_literals_that_do_not_fit_are_refused():
+    n = K.variable([1, 2, 3], dtype="int32", name="n")
+    with pytest.raises(ValueError, match="does not fit tensor 'n' of dtype int32"):
+        n > 2**40
+    u = K.variable([0, 5], dtype="uint8", name="u")
+    with pytest.raises(ValueError, match="does not fit tensor 'u' of dtype uint8"):
+        u > -1
+    assert K.eval(n * 2).tolist() == [2, 4, 6]
+
+
+def test_a_float_literal_with_an_integer_tensor_keeps_its_value():
+    n = K.variable([1, 2], dtype="int32")
+    assert K.eval(n + 3.7).tolist() == [4.7, 5.7]
+
+
+def test_variables_need_numbers_and_shapes_need_non_negative_ints():
+    with pytest.raises(TypeError, match="variable: the value must be a number"):
+        K.variable(None)
+    with pytest.raises(TypeError, match="variable 'v': the value must be a number"):
+        K.variable("abc", name="v")
+    with pytest.raises(TypeError, match="of one shape"):
+        K.variable([[1], [2, 3]])
+    for bad in [(2.5, 3), (-1, 3), "ab"]:
+        with pytest.raises(ValueError, match="placeholder: shape must be a tuple of non-negative ints"):
+            K.placeholder(shape=bad)
+    with pytest.raises(ValueError, match="zeros: shape must be"):
+        K.zeros((-2,))
+
+
+def test_axis_must_be_an_int_or_a_list_of_ints():
+    with pytest.raises(TypeError, match="sum: axis must be None, an int or a list of ints, got 'x'"):
+        K.sum(K.placeholder(shape=(2, 3)), axis="x")
+    with pytest.raises(TypeError, match="mean: axis must be"):
+        K.mean(K.placeholder(shape=(2, 3)), axis=0.0)
+
+
+def test_softmax_of_integers_is_floatx_both_statically_and_when_computed():
+    x = K.variable([[1, 2]], dtype="int32")
+    y = K.softmax(x)
+    assert y.dtype == np.float32 and K.eval(y).dtype == np.float32
+
+
+def test_a_float32_variable_mixed_with_float64_gets_a_float32_gradient():
+    from minigrad import optimizers
+    w = K.variable([1.0, 2.0], name="w")
+    loss = K.sum(w * K.constant([3.0, 4.0], dtype="float64"))
+    assert loss.dtype == np.float64
+    (g,) = K.gradients(loss, [w])
+    assert g.dtype == np.float32 and K.eval(g).tolist() == [3.0, 4.0]
+    K.function([], [], updates=optimizers.SGD(lr=0.1).get_updates(loss, [w]))([])
+    np.testing.assert_allclose(K.get_value(w), [0.7, 1.6], rtol=1e-6)

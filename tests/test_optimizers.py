@@ -254,7 +254,7 @@ def test_params_must_be_variables():
 
 @pytest.mark.parametrize("cls, kwargs, argument", [
     (SGD, {"lr": -0.1}, "lr"),
-    (SGD, {"learning_rate": -1.0}, "lr"),
+    (SGD, {"learning_rate": -1.0}, "learning_rate"),
     (SGD, {"momentum": -0.5}, "momentum"),
     (SGD, {"decay": -1e-3}, "decay"),
     (RMSprop, {"rho": 1.0}, "rho"),

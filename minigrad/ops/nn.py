@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import config
 from ..graph import Op, as_node, normalize_axes
-from .elementwise import clip, log, log1p, exp, relu, abs as abs_
+from .elementwise import clip, log, log1p, exp, relu, to_float, abs as abs_
 from .reduce import logsumexp, sum as sum_
 
 
@@ -24,7 +24,7 @@ class Softmax(Op):
         self.axis = axis
 
     def infer(self, x):
-        return x.shape, config.float_dtype(x.dtype)
+        return x.shape, x.dtype
 
     def forward(self, x):
         e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
@@ -41,7 +41,7 @@ def softmax(x, axis=-1):
     >>> K.eval(K.softmax(K.constant([[0., 0.]])))
     array([[0.5, 0.5]], dtype=float32)
     """
-    x = as_node(x)
+    x = to_float(x)
     (axis,) = normalize_axes(axis, x.ndim, "softmax")
     return Softmax(axis)(x)
 
