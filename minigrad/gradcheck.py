@@ -60,6 +60,10 @@ def numerical_gradients(loss, variables, feeds=None, eps=1e-6):
     >>> K.get_value(v)
     array([1., 2.])
     """
+    loss = as_node(loss)
+    if loss.shape != ():
+        raise ValueError(f"numerical_gradients: loss must be a scalar, but {loss.name!r} has "
+                         f"shape {loss.shape}; gradcheck reduces a tensor for you")
     feeds = dict(feeds or {})
     evaluate = Function(list(feeds), [loss], name="numerical_gradient")
     arrays = list(feeds.values())

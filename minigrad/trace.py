@@ -102,6 +102,7 @@ class Trace:
         self.outputs = outputs
         self.steps = steps
         self.updates = updates
+        self._step_of = {step.node: step for step in steps}  # value() in constant time
 
     def value(self, node):
         """The value ``node`` had in this call.
@@ -119,10 +120,9 @@ class Trace:
         Traceback (most recent call last):
         KeyError: "<Tensor 'exp_...' = exp(x) ...> was not evaluated in this call"
         """
-        for step in self.steps:
-            if step.node is node:
-                return step.value
-        raise KeyError(f"{node!r} was not evaluated in this call")
+        if node not in self._step_of:
+            raise KeyError(f"{node!r} was not evaluated in this call")
+        return self._step_of[node].value
 
     def __len__(self):
         return len(self.steps)

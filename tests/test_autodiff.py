@@ -136,3 +136,9 @@ def test_equal_static_shapes_add_no_sum_like_to_the_program():
     w = K.variable(np.ones((3, 1)), name="w")
     (g,) = K.gradients(K.mean(K.square(K.tanh(K.dot(x, w)))), [w])
     assert "sum_like" not in K.function([x], [g]).source
+
+
+def test_numerical_gradients_need_a_scalar_loss():
+    x = K.variable([1.0, 2.0], dtype="float64", name="x")
+    with pytest.raises(ValueError, match="numerical_gradients: loss must be a scalar"):
+        mg.numerical_gradients(x * 2, [x])
