@@ -288,7 +288,8 @@ def _check_feed(placeholder, value):
         raise TypeError(f"placeholder {placeholder.name!r}: cannot convert the fed value "
                         f"to an array ({error})") from None
     if array.dtype != placeholder.dtype:
-        converted = array.astype(placeholder.dtype) if array.dtype.kind in "biuf" else None
+        with np.errstate(over="ignore"):  # an overflow is reported below, by name
+            converted = array.astype(placeholder.dtype) if array.dtype.kind in "biuf" else None
         if (converted is None or not np.can_cast(array.dtype, placeholder.dtype, "same_kind")
                 or _lost(array, converted)):
             raise TypeError(f"placeholder {placeholder.name!r} has dtype {placeholder.dtype.name}; "
