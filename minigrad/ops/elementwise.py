@@ -101,7 +101,7 @@ class Divide(Elementwise):
         return g / b if i == 0 else -g * node / b
 
 
-class Power(FloatElementwise):
+class Pow(FloatElementwise):
     """``y = a ** b``;  ``da = g * b * a ** (b - 1)``, ``db = g * y * log(a)``
     (taken as 0 where ``a <= 0``, as TensorFlow does)."""
     __slots__ = ()
@@ -337,7 +337,7 @@ class NotEqual(Comparison):
     name, ufunc = "not_equal", np.not_equal
 
 
-class Where(Elementwise):
+class Switch(Elementwise):
     """``y = condition ? a : b``;  ``da = g`` where the condition holds (else
     0), ``db = g`` where it does not; the condition gets no gradient."""
     __slots__ = ()
@@ -405,7 +405,7 @@ def pow(x, a):
     >>> K.eval(K.pow(K.constant([2., 3.]), 2))
     array([4., 9.], dtype=float32)
     """
-    return Power()(x, a)
+    return Pow()(x, a)
 
 
 def maximum(x, y):
@@ -664,7 +664,7 @@ def switch(condition, then_expression, else_expression):
         from .shape import expand_dims
         trailing = range(condition.ndim, then_expression.ndim)
         condition = expand_dims(condition, tuple(trailing))
-    return Where()(condition, then_expression, else_expression)
+    return Switch()(condition, then_expression, else_expression)
 
 
 # --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from .. import config
 from ..graph import Op, as_node, normalize_axes
 from .elementwise import clip, log, log1p, exp, relu, to_float, abs as abs_
 from .reduce import logsumexp, sum as sum_
+from .utility import Identity
 
 
 class Softmax(Op):
@@ -109,23 +110,13 @@ class Softplus(Op):
         return g * sigmoid(node.inputs[0])
 
 
-class StopGradient(Op):
+class StopGradient(Identity):
     """``y = x``, but no gradient flows back through it."""
     __slots__ = ()
     name = "stop_gradient"
 
-    def infer(self, x):
-        return x.shape, x.dtype
-
-    def forward(self, x):
-        return x
-
-
-def _float(x):
-    """``x`` as a node of a float dtype (``floatx()`` for ints and bools)."""
-    from .elementwise import cast
-    x = as_node(x)
-    return x if x.dtype.kind == "f" else cast(x, config.floatx())
+    def vjp(self, node, g, i):
+        return None
 
 
 def elu(x, alpha=1.0):
@@ -136,7 +127,7 @@ def elu(x, alpha=1.0):
     array([-1.2642,  2.    ], dtype=float32)
     """
     from .elementwise import greater, minimum, switch
-    x = _float(x)
+    x = to_float(x)
     # exp of min(x, 0): the branch not taken never overflows (no inf * 0 in the gradient).
     return switch(greater(x, 0), x, alpha * (exp(minimum(x, 0)) - 1))
 
@@ -148,7 +139,7 @@ def softplus(x):
     >>> K.eval(K.softplus(K.constant([-1000., 0., 1000.]))).tolist()
     [0.0, 0.693147..., 1000.0]
     """
-    return Softplus()(_float(x))
+    return Softplus()(to_float(x))
 
 
 def softsign(x):
@@ -158,7 +149,7 @@ def softsign(x):
     >>> K.eval(K.softsign(K.constant([-3., 1.])))
     array([-0.75,  0.5 ], dtype=float32)
     """
-    x = _float(x)
+    x = to_float(x)
     return x / (1 + abs_(x))
 
 
@@ -169,7 +160,7 @@ def hard_sigmoid(x):
     >>> K.eval(K.hard_sigmoid(K.constant([-3., 0., 1., 3.])))
     array([0. , 0.5, 0.7, 1. ], dtype=float32)
     """
-    return clip(0.2 * _float(x) + 0.5, 0.0, 1.0)
+    return clip(0.2 * to_float(x) + 0.5, 0.0, 1.0)
 
 
 def l2_normalize(x, axis=None):
@@ -182,7 +173,7 @@ def l2_normalize(x, axis=None):
            [0. , 0. ]], dtype=float32)
     """
     from .elementwise import maximum, sqrt, square
-    x = _float(x)
+    x = to_float(x)
     return x / sqrt(maximum(sum_(square(x), axis=axis, keepdims=True), 1e-12))
 
 
@@ -203,7 +194,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     from .elementwise import cast
     from .indexing import one_hot
     from .shape import permute_dimensions, squeeze
-    output = _float(output)
+    output = to_float(output)
     target = as_node(target)
     (axis,) = normalize_axes(axis, output.ndim, "sparse_categorical_crossentropy")
     if axis != output.ndim - 1:  # put the classes last, where one_hot puts them
@@ -292,7 +283,7 @@ def in_top_k(predictions, targets, k):
     """
     from .elementwise import cast, greater, less
     from .indexing import one_hot
-    predictions, targets = _float(predictions), as_node(targets)
+    predictions, targets = to_float(predictions), as_node(targets)
     if predictions.ndim != 2 or targets.ndim != 1:
         raise ValueError(f"in_top_k: needs predictions of shape (batch, classes) and targets "
                          f"of shape (batch,), got {predictions.shape} and {targets.shape}")
@@ -314,7 +305,7 @@ def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
     array([[0., 2.]], dtype=float32)
     """
     from .elementwise import sqrt
-    x = _float(x)
+    x = to_float(x)
     scale = 1.0 / sqrt(as_node(var, like=x) + epsilon)
     if gamma is not None:
         scale = scale * gamma
@@ -334,7 +325,7 @@ def normalize_batch_in_training(x, gamma, beta, reduction_axes, epsilon=1e-3):
     """
     from .reduce import mean as mean_, var as var_
     from .shape import expand_dims
-    x = _float(x)
+    x = to_float(x)
     axes = normalize_axes(reduction_axes, x.ndim, "normalize_batch_in_training")
     mean, var = mean_(x, axis=axes), var_(x, axis=axes)
 

@@ -213,8 +213,8 @@ def dropout(x, level, noise_shape=None, seed=None):
     level = float(level)
     if not 0 <= level < 1:
         raise ValueError(f"dropout: level must be in [0, 1), got {level}")
-    from .nn import _float
-    x = _float(x)
+    from .elementwise import to_float
+    x = to_float(x)
     shape = (None,) * x.ndim if noise_shape is None else tuple(noise_shape)
     if len(shape) != x.ndim or any(dim not in (None, 1, size) and size is not None
                                    for dim, size in zip(shape, x.shape)):
