@@ -45,12 +45,14 @@ class Dot(Op):
         if x.ndim > 2 or w.ndim > 2:
             # np.dot is the tensordot of x's last axis with w's contracted one.
             return TensorDot((x.ndim - 1,), (w.ndim - 2 if w.ndim >= 2 else 0,)).vjp(node, g, i)
-        # Matrices throughout: a vector becomes a one-row (x) or one-column (w) matrix.
+        if x.ndim == 2 and w.ndim == 2:
+            return dot(g, transpose(w)) if i == 0 else dot(transpose(x), g)
+        # A vector is a one-row (x) or one-column (w) matrix whose extra axis
+        # is missing from g too; put the axes in, use the matrix rule, take them out.
+        missing = tuple(axis for axis, vector in ((0, x.ndim == 1), (1, w.ndim == 1)) if vector)
         x2 = x if x.ndim == 2 else expand_dims(x, 0)
         w2 = w if w.ndim == 2 else expand_dims(w, -1)
-        g2 = g if g.ndim == 2 else expand_dims(g, 0 if x.ndim == 1 else -1)
-        if g.ndim == 0:
-            g2 = expand_dims(g, (0, 1))
+        g2 = expand_dims(g, missing)
         if i == 0:
             return reshape_like(dot(g2, transpose(w2)), x)
         return reshape_like(dot(transpose(x2), g2), w)
