@@ -61,7 +61,11 @@ def set_epsilon(e):
 
 
 def as_dtype(dtype):
-    """Normalise a dtype argument (``None`` means ``floatx()``) to a NumPy dtype."""
+    """Normalise a dtype argument (``None`` means ``floatx()``) to a NumPy dtype.
+
+    >>> as_dtype(None), as_dtype('int32')
+    (dtype('float32'), dtype('int32'))
+    """
     if dtype is None:
         return np.dtype(_FLOATX)
     try:
@@ -72,6 +76,10 @@ def as_dtype(dtype):
 
 def float_dtype(dtype):
     """The dtype a float-valued op gives for an input of ``dtype``: floats keep
-    their precision; integers and booleans become ``floatx()``."""
+    their precision; integers and booleans become ``floatx()``.
+
+    >>> float_dtype('float64'), float_dtype('int32'), float_dtype(bool)
+    (dtype('float64'), dtype('float32'), dtype('float32'))
+    """
     dtype = np.dtype(dtype)
     return dtype if dtype.kind == "f" else np.dtype(_FLOATX)

@@ -40,18 +40,30 @@ _uids = itertools.count()
 # Static shapes
 
 def format_shape(shape):
-    """``(None, 3)`` -> ``'(None, 3)'``; a readable static shape."""
+    """``(None, 3)`` -> ``'(None, 3)'``; a readable static shape.
+
+    >>> format_shape([None, 3])
+    '(None, 3)'
+    """
     return str(tuple(shape))
 
 
 def is_fully_known(shape):
-    """True when no dimension of ``shape`` is ``None``."""
+    """True when no dimension of ``shape`` is ``None``.
+
+    >>> is_fully_known((2, 3)), is_fully_known((None, 3))
+    (True, False)
+    """
     return all(dim is not None for dim in shape)
 
 
 def same_shape(a, b):
     """True when static shapes ``a`` and ``b`` may be equal at run time:
-    the same rank, and equal wherever both dimensions are known."""
+    the same rank, and equal wherever both dimensions are known.
+
+    >>> same_shape((None, 3), (2, 3)), same_shape((2, 3), (2, 4)), same_shape((3,), (1, 3))
+    (True, False, False)
+    """
     return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
 
 
@@ -90,7 +102,15 @@ def broadcast_shapes(*shapes, op="broadcast"):
 
 def normalize_axes(axis, ndim, op):
     """``axis`` (None, an int or a list/tuple, negatives allowed) as a sorted
-    tuple of non-negative axes; ``ValueError`` naming ``op`` when out of range."""
+    tuple of non-negative axes; ``ValueError`` naming ``op`` when out of range.
+
+    >>> normalize_axes(None, 3, 'sum'), normalize_axes(-1, 3, 'sum'), normalize_axes([2, 0], 3, 'sum')
+    ((0, 1, 2), (2,), (0, 2))
+    >>> normalize_axes(3, 3, 'sum')
+    Traceback (most recent call last):
+    ...
+    ValueError: sum: axis 3 is out of range for a tensor of rank 3
+    """
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
@@ -369,7 +389,12 @@ def _fits(value_dtype, tensor_dtype):
 
 
 def as_nodes(values):
-    """Turn a tuple of op inputs into nodes, numbers taking their partners' dtype."""
+    """Turn a tuple of op inputs into nodes, numbers taking their partners' dtype.
+
+    >>> n = Placeholder((2,), dtype='int32', name='n')
+    >>> [(node.name, node.dtype.name) for node in as_nodes((3, n))]
+    [('constant_...', 'int32'), ('n', 'int32')]
+    """
     like = next((value for value in values if isinstance(value, Node)), None)
     return tuple(as_node(value, like) for value in values)
 

@@ -16,7 +16,13 @@ from ..graph import Op, as_node, as_nodes, broadcast_shapes
 
 def result_dtype(ufunc, inputs, op):
     """The dtype ``ufunc`` gives for these inputs: the kernel itself decides,
-    so the static dtype always equals the computed one."""
+    so the static dtype always equals the computed one.
+
+    >>> from minigrad import backend as K
+    >>> n, x = K.placeholder(shape=(), dtype='int32'), K.placeholder(shape=(), dtype='float32')
+    >>> result_dtype(np.add, (n, x), 'add'), result_dtype(np.less, (n, x), 'less')
+    (dtype('float64'), dtype('bool'))
+    """
     dtypes = tuple(node.dtype for node in inputs)
     try:
         return ufunc.resolve_dtypes(dtypes + (None,) * ufunc.nout)[ufunc.nin]
@@ -26,7 +32,12 @@ def result_dtype(ufunc, inputs, op):
 
 
 class Elementwise(Op):
-    """``y = ufunc(*inputs)``, entry by entry, with broadcasting."""
+    """``y = ufunc(*inputs)``, entry by entry, with broadcasting.
+
+    >>> from minigrad import backend as K
+    >>> (K.placeholder(shape=(2,)) + 1.0).op
+    add
+    """
 
     __slots__ = ()
     ufunc = None
@@ -47,7 +58,13 @@ class Elementwise(Op):
 
 class FloatElementwise(Elementwise):
     """An elementwise op defined on real numbers: integer and boolean inputs
-    are cast to ``floatx()`` first (a visible ``cast`` node), as Keras does."""
+    are cast to ``floatx()`` first (a visible ``cast`` node), as Keras does.
+
+    >>> from minigrad import backend as K
+    >>> y = K.tanh(K.placeholder(shape=(2,), dtype='int32'))
+    >>> y.op, y.inputs[0].op
+    (tanh, cast(dtype='float32'))
+    """
 
     __slots__ = ()
 
@@ -56,7 +73,13 @@ class FloatElementwise(Elementwise):
 
 
 def to_float(x):
-    """``x`` itself if it is a float tensor, else ``x`` cast to ``floatx()``."""
+    """``x`` itself if it is a float tensor, else ``x`` cast to ``floatx()``.
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(2,))
+    >>> to_float(x) is x, to_float(K.placeholder(shape=(2,), dtype='int32')).op
+    (True, cast(dtype='float32'))
+    """
     x = as_node(x)
     return x if x.dtype.kind == "f" else cast(x, config.floatx())
 
@@ -297,7 +320,13 @@ class Cast(Op):
 # Comparisons and selection: boolean results, no gradient
 
 class Comparison(Elementwise):
-    """A boolean elementwise test; booleans do not vary smoothly, so no gradient."""
+    """A boolean elementwise test; booleans do not vary smoothly, so no gradient.
+
+    >>> from minigrad import backend as K
+    >>> y = K.greater(K.placeholder(shape=(2,)), 0.0)
+    >>> y.op, y.dtype
+    (greater, dtype('bool'))
+    """
     __slots__ = ()
 
 

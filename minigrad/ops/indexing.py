@@ -28,7 +28,13 @@ def _key_text(key):
 
 def normalize_key(key, shape):
     """A basic index as a tuple of ints, slices and ``None``, one slice or int
-    per axis of ``shape`` (an ``...`` is expanded, missing axes become ``:``)."""
+    per axis of ``shape`` (an ``...`` is expanded, missing axes become ``:``).
+
+    >>> normalize_key((..., 1), (2, 3, 4))
+    (slice(None, None, None), slice(None, None, None), 1)
+    >>> normalize_key((None, 0), (2, 3))
+    (None, 0, slice(None, None, None))
+    """
     key = key if isinstance(key, tuple) else (key,)
     for item in key:
         ok = (item is None or item is Ellipsis or isinstance(item, _slice)

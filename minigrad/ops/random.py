@@ -32,6 +32,10 @@ class Random(Op):
     read from the optional input ``dims``, a 1-D integer tensor holding the
     whole shape (``K.shape(x)``, say), so a draw can match a tensor whose
     batch size is known only then. Subclasses define ``draw``.
+
+    >>> from minigrad import backend as K
+    >>> K.random_normal((2, 3), seed=1).op
+    random_normal(shape=(2, 3), dtype='float32', mean=0.0, stddev=1.0, seed=1)
     """
     __slots__ = ("shape", "dtype", "seed", "generator")
     name = "random"

@@ -17,14 +17,23 @@ from ..graph import Op, as_node, normalize_axes, is_fully_known
 
 
 def reduced_shape(shape, axes, keepdims):
-    """The static shape left after reducing ``axes`` of ``shape``."""
+    """The static shape left after reducing ``axes`` of ``shape``.
+
+    >>> reduced_shape((None, 3, 4), (1,), False), reduced_shape((None, 3, 4), (1,), True)
+    ((None, 4), (None, 1, 4))
+    """
     if keepdims:
         return tuple(1 if axis in axes else dim for axis, dim in enumerate(shape))
     return tuple(dim for axis, dim in enumerate(shape) if axis not in axes)
 
 
 class Reduction(Op):
-    """Reduce ``axes`` (a sorted tuple of non-negative axes) of the input."""
+    """Reduce ``axes`` (a sorted tuple of non-negative axes) of the input.
+
+    >>> from minigrad import backend as K
+    >>> K.sum(K.placeholder(shape=(2, 3)), axis=-1).op
+    sum(axes=(1,), keepdims=False)
+    """
 
     __slots__ = ("axes", "keepdims")
     reduce = None  # the NumPy reduction, e.g. np.add.reduce
@@ -140,7 +149,12 @@ class SumLike(Op):
 
 
 def sum_to(array, shape):
-    """Sum ``array`` down to ``shape``, undoing NumPy broadcasting."""
+    """Sum ``array`` down to ``shape``, undoing NumPy broadcasting.
+
+    >>> sum_to(np.ones((4, 2, 3)), (2, 1))
+    array([[12.],
+           [12.]])
+    """
     if np.shape(array) == tuple(shape):
         return array
     lead = np.ndim(array) - len(shape)
@@ -193,7 +207,14 @@ def logsumexp(x, axis=None, keepdims=False):
 
 def count(x, axes):
     """The number of entries of ``x`` along ``axes``: a Python number when
-    the static shape knows it, else a node computed at run time."""
+    the static shape knows it, else a node computed at run time.
+
+    >>> from minigrad import backend as K
+    >>> count(K.placeholder(shape=(2, 3)), (0, 1))
+    6
+    >>> count(K.placeholder(shape=(None, 3)), (0, 1)).op
+    count(axes=(0, 1))
+    """
     dims = [x.shape[axis] for axis in axes]
     if is_fully_known(dims):
         return int(np.prod(dims))
@@ -201,14 +222,26 @@ def count(x, axes):
 
 
 def broadcast_like(g, like):
-    """``g`` broadcast to the shape of ``like`` (skipped when already equal)."""
+    """``g`` broadcast to the shape of ``like`` (skipped when already equal).
+
+    >>> from minigrad import backend as K
+    >>> g, like = K.placeholder(shape=(3,)), K.placeholder(shape=(None, 3))
+    >>> y = broadcast_like(g, like)
+    >>> y.op, y.shape, broadcast_like(g, g) is g
+    (broadcast_like, (None, 3), True)
+    """
     if g.shape == like.shape and is_fully_known(like.shape):
         return g
     return BroadcastLike()(g, like)
 
 
 def sum_like(g, like):
-    """``g`` summed down to the shape of ``like`` (skipped when already equal)."""
+    """``g`` summed down to the shape of ``like`` (skipped when already equal).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(sum_like(K.ones((4, 3)), K.zeros((3,))))
+    array([4., 4., 4.], dtype=float32)
+    """
     if g.shape == like.shape and is_fully_known(like.shape):
         return g
     return SumLike()(g, like)
@@ -272,7 +305,13 @@ class All(Reduction):
 
 class ArgReduce(Op):
     """The index (int64) of the largest (``argmax``) or smallest (``argmin``)
-    entry along ``axis``, the first one on ties; indices have no gradient."""
+    entry along ``axis``, the first one on ties; indices have no gradient.
+
+    >>> from minigrad import backend as K
+    >>> y = K.argmax(K.placeholder(shape=(2, 3)))
+    >>> y.op, y.dtype
+    (argmax(axis=1), dtype('int64'))
+    """
     __slots__ = ("axis",)
     name = "argreduce"
     find = None
@@ -305,6 +344,10 @@ class Scan(Op):
     ``exclusive`` leaves ``x_i`` itself out (``y_0`` is the identity, 0 or 1);
     ``reverse`` runs from the end. The flags exist for the gradients, which
     are scans in the opposite direction (TensorFlow's ``cumsum``/``cumprod``).
+
+    >>> from minigrad import backend as K
+    >>> K.cumsum(K.placeholder(shape=(3,))).op
+    cumsum(axis=0, exclusive=False, reverse=False)
     """
     __slots__ = ("axis", "exclusive", "reverse")
     ufunc = None

@@ -126,7 +126,17 @@ def reshape(x, shape):
 
 
 def reshape_like(g, like):
-    """``g`` reshaped to the shape of ``like`` (skipped when already equal)."""
+    """``g`` reshaped to the shape of ``like`` (skipped when already equal).
+
+    A fully known ``like`` gives a plain ``reshape``; otherwise the shape is
+    read from ``like`` at run time.
+
+    >>> from minigrad import backend as K
+    >>> reshape_like(K.placeholder(shape=(6,)), K.placeholder(shape=(2, 3))).op
+    reshape(shape=(2, 3))
+    >>> reshape_like(K.placeholder(shape=(None,)), K.placeholder(shape=(None, 3))).op
+    reshape_like
+    """
     if g.shape == like.shape and is_fully_known(like.shape):
         return g
     if is_fully_known(like.shape):
@@ -529,7 +539,13 @@ class ReshapeTo(Op):
 def shape_tensor(shape, what):
     """``shape`` -- a 1-D int tensor, or a tuple of ints and scalar int tensors
     -- as ``(static, dims)``: the static shape (``None`` where only the run
-    knows; -1 kept as ``None``) and a 1-D int64 tensor of the sizes."""
+    knows; -1 kept as ``None``) and a 1-D int64 tensor of the sizes.
+
+    >>> from minigrad import backend as K
+    >>> static, dims = shape_tensor((2, -1), 'reshape')
+    >>> static, dims.dtype, K.eval(dims)
+    ((2, None), dtype('int64'), array([ 2, -1]))
+    """
     from .elementwise import cast
     if isinstance(shape, Node):
         if shape.ndim != 1 or shape.shape[0] is None or shape.dtype.kind not in "iu":
