@@ -432,3 +432,22 @@ def test_reddi_adam_goes_to_the_wrong_end_amsgrad_to_the_optimum():
     assert adam_regret[late].mean() > 20 / 101
     assert ams_regret[late].mean() < adam_regret[late].mean()
     assert ams_regret[late].mean() < ams_regret[middle].mean()
+
+
+@pytest.mark.parametrize("cls, kwargs", [(Adam, {"amsgrad": "False"}), (SGD, {"nesterov": "no"}),
+                                         (SGD, {"nesterov": 1})])
+def test_flags_must_be_real_booleans(cls, kwargs):
+    (name,) = kwargs
+    with pytest.raises(TypeError, match=f"`{name}` must be True or False"):
+        cls(**kwargs)
+
+
+def test_clipnorm_at_a_zero_gradient_is_silent_and_exact():
+    import warnings
+    w = K.variable([0.0, 0.0])
+    opt = SGD(lr=0.1, clipnorm=1.0)
+    step = K.function([], [], updates=opt.get_updates(K.sum(K.square(w)), [w]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        step([])
+    assert K.get_value(w).tolist() == [0.0, 0.0]

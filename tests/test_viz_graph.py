@@ -204,3 +204,9 @@ def test_viz_loads_lazily_from_the_package():
     import minigrad as mg
     assert mg.viz.draw_graph is draw_graph
     assert "rosenbrock" in mg.surfaces.SURFACES
+
+
+def test_a_zero_parameter_such_as_axis_0_is_shown():
+    from minigrad import backend as K
+    from minigrad.viz.labels import describe_op
+    assert describe_op(K.softmax(K.placeholder(shape=(2, 3)), axis=0)) == "softmax axis=0"

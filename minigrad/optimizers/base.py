@@ -143,6 +143,9 @@ class Optimizer:
     def _setting(self, name, value, valid=None):
         """A checked hyperparameter kept as a Python float, or a bool when
         ``valid`` is None (part of the config)."""
+        if valid is None and not isinstance(value, (bool, np.bool_)):
+            # bool("False") is True: a flag must be a real boolean.
+            raise TypeError(f"{type(self).__name__}: `{name}` must be True or False, got {value!r}")
         self._config_keys.append(name)
         return bool(value) if valid is None else self._number(name, value, valid)
 
@@ -180,7 +183,10 @@ class Optimizer:
         if self.clipnorm is not None and self.clipnorm > 0:
             c = self.clipnorm
             norm = K.sqrt(sum([K.sum(K.square(g)) for g in grads]))
-            grads = [K.switch(K.greater_equal(norm, c), g * c / norm, g) for g in grads]
+            # Both branches of a switch are computed; dividing by max(norm, c)
+            # is the same as by norm where that branch is taken, and never 0/0.
+            grads = [K.switch(K.greater_equal(norm, c), g * c / K.maximum(norm, c), g)
+                     for g in grads]
         if self.clipvalue is not None and self.clipvalue > 0:
             c = self.clipvalue
             grads = [K.clip(g, -c, c) for g in grads]

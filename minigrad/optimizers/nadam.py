@@ -1,7 +1,7 @@
 r"""Nadam: Adam with Nesterov momentum and a warming momentum schedule.
 
 Dozat 2016, "Incorporating Nesterov Momentum into Adam" (ICLR workshop),
-with the schedule of Sutskever et al. 2013, as Keras 2.2 computes it::
+with Dozat's warming momentum schedule, as Keras 2.2 computes it::
 
     t       = iterations + 1
     mu_t    = beta_1 * (1 - 0.5 * 0.96**(t * schedule_decay))        (momentum schedule)

@@ -16,7 +16,7 @@ In math: :math:`v_t = \mu v_{t-1} - \eta g_t`, :math:`p_t = p_{t-1} + v_t`, or
 Papers: Polyak 1964 (the "heavy ball", classical momentum); Nesterov 1983
 (accelerated gradient); Sutskever, Martens, Dahl & Hinton 2013 ("On the
 importance of initialization and momentum in deep learning"), whose Section
-3.1 writes Nesterov's method as a momentum update. The form above evaluates
+2 writes Nesterov's method as a momentum update. The form above evaluates
 the gradient at the current parameters, not at the look-ahead point: it
 stores ``p + momentum * v`` in place of the paper's ``p`` (Bengio et al.
 2013's reparametrisation), which is what Keras, TensorFlow and PyTorch do.

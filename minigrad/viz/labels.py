@@ -41,7 +41,7 @@ def describe_op(node):
         return kind_of(node)
     # Default-valued flags add noise, not information.
     shown = [f"{key}={value!r}" for key, value in node.op.params().items()
-             if value not in (None, False)]
+             if value is not None and value is not False]  # 0 (an axis) is information
     return " ".join([node.op.name] + shown)
 
 
@@ -74,7 +74,7 @@ def brief(value, width=28):
         return _clip(f"{array.item():.4g}", width)
     if array.size <= 4:
         text = np.array2string(array, precision=3, separator=", ", floatmode="maxprec",
-                               formatter={"float_kind": lambda v: f"{v:.3g}"})
+                               formatter={"float_kind": lambda v: f"{v:.4g}"})
         text = " ".join(text.split())
         if len(text) <= width:
             return text
