@@ -12,11 +12,14 @@ Compiling does the graph work a single time:
    Python itself. ``f.source`` shows the program: it is the graph, written
    out as the NumPy code you would have typed by hand.
 
-A call then follows Theano's rule, which Keras 2 documents: every output and
-every update's new value is computed from the variables as they were
-*before* the call; only then are all updates assigned, together. So within
-one call ``optimizer.iterations`` reads the pre-step count, and an
-optimizer's ``m`` and ``p`` updates never see each other's new values.
+A call then follows Theano's documented rule, which minigrad adopts (and
+Keras 2 on Theano behaves so): every output and every update's new value is
+computed from the variables as they were *before* the call; only then are
+all updates assigned, together. So within one call ``optimizer.iterations``
+reads the pre-step count, and an update never depends on the order of the
+list. An optimizer that wants the new moment in its parameter update builds
+the expression ``m_t`` once and uses it in both ``K.update(m, m_t)`` and
+``K.update(p, p - lr * m_t)``.
 
 Very large graphs (more than ``CODEGEN_LIMIT`` ops) skip step 3 and run
 node by node, as a trace does.
