@@ -147,7 +147,7 @@ def tour_reddi(out, steps=1500):
     settings = dict(lr=0.01, beta_1=0.0, beta_2=1 / (1 + big ** 2))
     print(f"  f_t(x) = {big:g}*x once every 3 steps, -x otherwise, x in [-1, 1]: "
           "the best x is -1.")
-    print(f"  Both with {settings}  (Theorem 1 of the paper)\n")
+    print(f"  Both with {settings}  (the setting of Theorem 1, with a constant step size)\n")
     runs = [surfaces.reddi_problem(optimizers.Adam(**settings), steps, big=big),
             surfaces.reddi_problem(optimizers.AMSGrad(**settings), steps, big=big)]
     print(f"    {'optimizer':<10} {'final x':>9} {'average regret':>16}")
