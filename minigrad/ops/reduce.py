@@ -471,9 +471,7 @@ def any(x, axis=None, keepdims=False):
     >>> K.eval(K.any(K.constant([[0., 1.], [0., 0.]]), axis=1))
     array([ True, False])
     """
-    from .elementwise import cast
-    x = as_node(x)
-    x = x if x.dtype == np.bool_ else cast(x, "bool")
+    x = _as_bool(x)
     return Any(normalize_axes(axis, x.ndim, "any"), keepdims)(x)
 
 
@@ -484,10 +482,15 @@ def all(x, axis=None, keepdims=False):
     >>> K.eval(K.all(K.constant([[2., 1.], [0., 1.]]), axis=1))
     array([ True, False])
     """
+    x = _as_bool(x)
+    return All(normalize_axes(axis, x.ndim, "all"), keepdims)(x)
+
+
+def _as_bool(x):
+    """``x`` as a bool tensor: nonzero entries are True."""
     from .elementwise import cast
     x = as_node(x)
-    x = x if x.dtype == np.bool_ else cast(x, "bool")
-    return All(normalize_axes(axis, x.ndim, "all"), keepdims)(x)
+    return x if x.dtype == np.bool_ else cast(x, "bool")
 
 
 def argmax(x, axis=-1):
