@@ -118,7 +118,10 @@ class Function:
             self.source, self._run = None, self._run_stepwise
 
     # ----------------------------------------------------------------- calling
-    def __call__(self, feeds=()):
+    def __call__(self, feeds=(), *more):
+        if more:
+            raise TypeError(f"{self.name}: pass the arrays in one list, one per input "
+                            f"{[node.name for node in self.inputs]}: f([a, b]), not f(a, b)")
         arrays = self._check_feeds(feeds)
         old = [variable.value for variable in self._variables]
         try:

@@ -345,3 +345,11 @@ def test_many_nodes_with_one_name_get_distinct_identifiers():
     for _ in range(300):
         expected = np.tanh(expected)
     assert f([0.5])[0] == pytest.approx(expected, rel=1e-6)
+
+
+def test_arrays_passed_one_by_one_get_a_helpful_error():
+    x = K.placeholder(shape=(2,), name="x")
+    y = K.placeholder(shape=(2,), name="y")
+    f = K.function([x, y], [x + y])
+    with pytest.raises(TypeError, match=r"pass the arrays in one list.*f\(\[a, b\]\), not f\(a, b\)"):
+        f(np.ones(2), np.ones(2))
