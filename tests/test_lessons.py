@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 nbformat = pytest.importorskip("nbformat")
@@ -20,6 +21,7 @@ LESSONS = ROOT / "lessons"
 NOTEBOOKS = sorted(LESSONS.glob("[0-9][0-9]_*.ipynb"))
 sys.path.insert(0, str(LESSONS))
 import solutions  # noqa: E402
+from minigrad import optimizers, surfaces  # noqa: E402
 
 
 def lesson_number(path):
@@ -55,7 +57,50 @@ def test_the_checker_rejects_missing_and_wrong_answers():
     with pytest.raises(AssertionError, match="not quite"):
         solutions.check(3, 54.0)
     with pytest.raises(AssertionError, match="aim for at least"):
-        solutions.check(7, 0.5)
+        solutions.check(7, lambda points: np.zeros((len(points), 2)))   # always class 0
+
+
+def test_the_checker_wants_lesson_7s_predict_function_not_a_typed_number():
+    with pytest.raises(AssertionError, match="should be your `predict` function"):
+        solutions.check(7, 0.99)
+
+
+def adam_two_steps(paper_form=False, beta_1=0.9, beta_2=0.999, epsilon=1e-7, steps=2):
+    """Lesson 5's exercise, Adam on 3 p**2 from p = 1 with lr = 0.1, in NumPy."""
+    p, m, v = 1.0, 0.0, 0.0
+    for t in range(1, steps + 1):
+        g = 6.0 * p
+        m = beta_1 * m + (1 - beta_1) * g
+        v = beta_2 * v + (1 - beta_2) * g * g
+        if paper_form:      # Kingma & Ba's Algorithm 1: epsilon on the corrected root
+            p -= 0.1 * (m / (1 - beta_1 ** t)) / (np.sqrt(v / (1 - beta_2 ** t)) + epsilon)
+        else:               # Keras's form
+            p -= 0.1 * np.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t) * m / (np.sqrt(v) + epsilon)
+    return p
+
+
+def test_lesson_5s_checker_takes_keras_adam_and_rejects_near_variants():
+    solutions.check(5, adam_two_steps())
+    for wrong in [adam_two_steps(paper_form=True),                  # 1.1e-7 away
+                  adam_two_steps(paper_form=True, epsilon=1e-8),
+                  adam_two_steps(epsilon=1e-5), adam_two_steps(epsilon=1e-8),
+                  adam_two_steps(beta_1=0.0), adam_two_steps(beta_2=0.99),
+                  adam_two_steps(steps=1)]:
+        with pytest.raises(AssertionError, match="not quite"):
+            solutions.check(5, wrong)
+
+
+def test_lesson_6s_checker_rejects_amsgrad():
+    settings = dict(lr=0.01, beta_1=0.0, beta_2=0.999)
+    amsgrad = surfaces.reddi_problem(optimizers.AMSGrad(**settings), steps=1500).points[-1, 0]
+    with pytest.raises(AssertionError, match="not quite"):
+        solutions.check(6, float(amsgrad))    # 5e-6 from Adam's
+
+
+def test_lesson_8s_checker_rejects_per_tensor_clipping():
+    solutions.check(8, np.array([2.4, 0.0, 3.2]))   # one global norm, 5
+    with pytest.raises(AssertionError, match="not quite"):
+        solutions.check(8, np.array([2.0, 0.0, 3.0]))   # each tensor against its own norm
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
