@@ -79,7 +79,8 @@ def notebook_title(path):
         if cell.get("cell_type") == "markdown":
             for line in "".join(cell.get("source", "")).splitlines():
                 if line.startswith("#"):
-                    return line.lstrip("#").strip()
+                    # Navigation titles are plain text: code spans would vanish.
+                    return line.lstrip("#").strip().replace("`", "")
     return path.stem
 
 
