@@ -122,7 +122,7 @@ def gradcheck(output, variables, feeds=None, eps=1e-6, rtol=1e-5, atol=1e-7, see
     problems = []
     for variable, ours, estimate in zip(variables, symbolic, numeric):
         error = np.abs(ours - estimate)
-        bad = error > atol + rtol * np.abs(estimate)
+        bad = ~(error <= atol + rtol * np.abs(estimate))  # NaN on either side is bad too
         for index in [index for index in np.ndindex(bad.shape) if bad[index]][:5]:
             problems.append(f"  {variable.name}{list(index)}: symbolic {ours[index]:.10g}, "
                             f"numeric {estimate[index]:.10g}")

@@ -28,6 +28,7 @@ chain of a hundred thousand nodes is no harder than a chain of three.
 """
 
 import itertools
+import operator
 
 import numpy as np
 
@@ -125,6 +126,27 @@ def normalize_axes(axis, ndim, op):
     if len(set(normalized)) != len(normalized):
         raise ValueError(f"{op}: repeated axis in {axis!r}")
     return tuple(sorted(normalized))
+
+
+def count_argument(value, argument, op):
+    """``value`` as a non-negative Python int (a size or a repeat count);
+    ``TypeError``/``ValueError`` naming ``op`` and ``argument`` otherwise,
+    rather than silently truncating 2.5 to 2.
+
+    >>> count_argument(3, "rep", "tile")
+    3
+    >>> count_argument(2.5, "rep", "tile")
+    Traceback (most recent call last):
+    ...
+    TypeError: tile: `rep` must be a whole number, got 2.5
+    """
+    try:
+        count = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{op}: `{argument}` must be a whole number, got {value!r}") from None
+    if count < 0:
+        raise ValueError(f"{op}: `{argument}` must be >= 0, got {count}")
+    return count
 
 
 # --------------------------------------------------------------------------

@@ -142,3 +142,22 @@ def test_numerical_gradients_need_a_scalar_loss():
     x = K.variable([1.0, 2.0], dtype="float64", name="x")
     with pytest.raises(ValueError, match="numerical_gradients: loss must be a scalar"):
         mg.numerical_gradients(x * 2, [x])
+
+
+def test_gradcheck_refuses_a_nan_gradient():
+    class NanGradient(mg.Op):
+        __slots__ = ()
+        name = "nan_gradient"
+
+        def infer(self, x):
+            return x.shape, x.dtype
+
+        def forward(self, x):
+            return x * 1.0
+
+        def vjp(self, node, g, i):
+            return g * np.nan
+
+    x = K.variable([1.0, 2.0], dtype="float64", name="x")
+    with pytest.raises(mg.GradientCheckError, match=r"x\[0\]: symbolic nan"):
+        mg.gradcheck(K.sum(NanGradient()(x)), [x])

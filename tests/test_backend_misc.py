@@ -574,3 +574,9 @@ def test_rnn_constants_unknown_batch_and_errors():
         K.rnn(step, K.placeholder(shape=(2, 3)), [K.zeros((1, 2))])
     with pytest.raises(ValueError, match="number of steps"):
         K.rnn(step, K.placeholder(shape=(2, None, 2)), [K.zeros((1, 2))])
+
+
+def test_in_train_phase_branches_must_have_one_shape():
+    from minigrad import backend as K
+    with pytest.raises(ValueError, match=r"in_train_phase: both branches are computed, so they need one shape"):
+        K.in_train_phase(K.constant([1.0, 2.0, 3.0]), K.constant([[1.0], [2.0]]))

@@ -241,3 +241,35 @@ def test_bias_add_default_follows_image_data_format():
     np.testing.assert_array_equal(out[0, :, 0], [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"\(3,\)"):
         K.bias_add(x, b)   # channels_last: 4 channels, not 3
+
+
+# --------------------------------------------------------------------------
+# Found in review: picking a class by index, never by multiply-and-sum
+
+def test_in_top_k_with_infinities_and_out_of_range_targets_follows_tensorflow():
+    import numpy as np
+    from minigrad import backend as K
+    targets = K.constant([1], dtype="int32")
+    assert K.eval(K.in_top_k(K.constant([[-np.inf, 0.1, 0.9]]), targets, 1)).tolist() == [False]
+    assert K.eval(K.in_top_k(K.constant([[np.inf, 0.0, 1.0]]), K.constant([2], "int32"), 1)).tolist() == [False]
+    assert K.eval(K.in_top_k(K.constant([[-1.0, -2.0, -3.0]]), K.constant([5], "int32"), 1)).tolist() == [False]
+    assert K.eval(K.in_top_k(K.constant([[0.1, 0.9, 0.5]]), targets, 1)).tolist() == [True]
+    with pytest.raises(ValueError, match="in_top_k: needs predictions of shape"):
+        K.in_top_k(K.constant([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]]), targets, 1)
+
+
+def test_sparse_crossentropy_reads_the_true_class_and_refuses_bad_labels():
+    import numpy as np
+    import minigrad as mg
+    from minigrad import backend as K
+    logits = K.constant([[-np.inf, 0.0, 1.0]], dtype="float64")
+    loss = K.sparse_categorical_crossentropy(K.constant([2], "int32"), logits, from_logits=True)
+    np.testing.assert_allclose(K.eval(loss), [np.log1p(np.exp(-1.0))])
+    with pytest.raises(mg.EvaluationError, match=r"pick: index 2 is out of range \[0, 2\)"):
+        K.eval(K.sparse_categorical_crossentropy(K.constant([2, 0], "int32"), K.constant([[0.2, 0.8], [0.5, 0.5]])))
+    with pytest.raises(ValueError, match=r"does not match the rows"):
+        K.sparse_categorical_crossentropy(K.constant([0, 1, 2, 3], "int32"), K.constant(np.full((3, 4, 5), 0.2)))
+    with pytest.raises(ValueError, match=r"does not match the rows"):
+        K.sparse_categorical_crossentropy(K.constant([1], "int32"), K.constant([[0.2, 0.8], [0.5, 0.5]]))
+    w = K.variable([[0.3, -0.2, 0.1], [0.0, 0.4, -0.5]], dtype="float64")
+    assert mg.gradcheck(K.sparse_categorical_crossentropy(K.constant([2, 1], "int32"), w, from_logits=True), [w])

@@ -438,3 +438,48 @@ def test_resize_images_and_volumes():
         K.resize_images(x, 2, 2, "channels_last", interpolation="bilinear")
     with pytest.raises(ValueError, match="data_format"):
         K.resize_images(x, 2, 2, "nhwc")
+
+
+# --------------------------------------------------------------------------
+# Found in review: counts are whole numbers, blocks must fit, indices in range
+
+def test_counts_must_be_whole_non_negative_numbers():
+    from minigrad import backend as K
+    x = K.placeholder(shape=(2, 3))
+    with pytest.raises(TypeError, match="one_hot: `num_classes` must be a whole number, got 2.9"):
+        K.one_hot(K.constant([0], "int32"), 2.9)
+    with pytest.raises(ValueError, match="one_hot: `num_classes` must be >= 0"):
+        K.one_hot(K.constant([0], "int32"), -2)
+    with pytest.raises(TypeError, match="repeat_elements: `rep` must be a whole number"):
+        K.repeat_elements(x, 2.7, 1)
+    with pytest.raises(TypeError, match="tile: `n` must be a whole number"):
+        K.tile(x, [1, 2.5])
+
+
+def test_padding_needs_one_pair_per_spatial_axis():
+    from minigrad import backend as K
+    with pytest.raises(ValueError, match=r"spatial_2d_padding: `padding` needs 2 \(before, after\) pair"):
+        K.spatial_2d_padding(K.placeholder(shape=(1, 4, 4, 3)), ((1, 1),))
+    with pytest.raises(ValueError, match=r"spatial_3d_padding: `padding` needs 3"):
+        K.spatial_3d_padding(K.placeholder(shape=(1, 2, 2, 2, 1)), ((1, 1), (1, 1)))
+    with pytest.raises(ValueError, match=r"temporal_padding: `padding` needs 1"):
+        K.temporal_padding(K.placeholder(shape=(1, 5, 3)), (1, 2, 3))
+
+
+def test_a_slice_that_does_not_fit_the_run_time_shape_is_an_error():
+    import numpy as np
+    import minigrad as mg
+    from minigrad import backend as K
+    x = K.placeholder(shape=(None, 3), name="x")
+    f = K.function([x], [K.slice(x, (3, 0), (2, -1))])
+    assert f([np.zeros((5, 3))])[0].shape == (2, 3)
+    with pytest.raises(mg.EvaluationError, match=r"slice: start \(3, 0\) and size \(2, -1\) do not fit"):
+        f([np.zeros((4, 3))])
+
+
+def test_gather_refuses_indices_out_of_range():
+    import minigrad as mg
+    from minigrad import backend as K
+    reference = K.constant([[1.0], [2.0]])
+    with pytest.raises(mg.EvaluationError, match=r"gather: index -1 is out of range \[0, 2\)"):
+        K.eval(K.gather(reference, K.constant([-1], "int32")))

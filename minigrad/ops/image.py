@@ -9,7 +9,7 @@ or ``'channels_first'`` (``(batch, channels, rows, cols)``); ``None`` means
 ``K.image_data_format()``.
 """
 
-from ..graph import as_node, format_shape
+from ..graph import as_node, count_argument, format_shape
 from .shape import pad, repeat_elements
 
 
@@ -30,10 +30,16 @@ def _spatial_axes(x, rank, data_format, what):
     return x, list(range(first, first + rank - 2))
 
 
-def _pad_axes(x, axes, padding):
+def _pad_axes(x, axes, padding, what):
+    """Zero-pad ``axes`` of ``x`` by ``padding``, one ``(before, after)`` pair an axis."""
+    pairs = list(padding) if isinstance(padding, (list, tuple)) else None
+    if (pairs is None or len(pairs) != len(axes)
+            or not all(isinstance(pair, (list, tuple)) and len(pair) == 2 for pair in pairs)):
+        raise ValueError(f"{what}: `padding` needs {len(axes)} (before, after) pair(s), "
+                         f"got {padding!r}")
     widths = [(0, 0)] * x.ndim
-    for axis, pair in zip(axes, padding):
-        widths[axis] = tuple(pair)
+    for axis, pair in zip(axes, pairs):
+        widths[axis] = tuple(count_argument(width, "padding", what) for width in pair)
     return pad(x, widths)
 
 
@@ -45,7 +51,7 @@ def temporal_padding(x, padding=(1, 1)):
     (None, 8, 3)
     """
     x, axes = _spatial_axes(x, 3, "channels_last", "temporal_padding")
-    return _pad_axes(x, axes, [padding])
+    return _pad_axes(x, axes, [padding], "temporal_padding")
 
 
 def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
@@ -57,7 +63,7 @@ def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
     (None, 6, 6, 3)
     """
     x, axes = _spatial_axes(x, 4, data_format, "spatial_2d_padding")
-    return _pad_axes(x, axes, padding)
+    return _pad_axes(x, axes, padding, "spatial_2d_padding")
 
 
 def spatial_3d_padding(x, padding=((1, 1), (1, 1), (1, 1)), data_format=None):
@@ -68,7 +74,7 @@ def spatial_3d_padding(x, padding=((1, 1), (1, 1), (1, 1)), data_format=None):
     (2, 5, 4, 4, 1)
     """
     x, axes = _spatial_axes(x, 5, data_format, "spatial_3d_padding")
-    return _pad_axes(x, axes, padding)
+    return _pad_axes(x, axes, padding, "spatial_3d_padding")
 
 
 def resize_images(x, height_factor, width_factor, data_format=None, interpolation="nearest"):

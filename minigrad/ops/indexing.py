@@ -10,7 +10,7 @@ any number of times.
 import numpy as np
 
 from .. import config
-from ..graph import Op, as_node, format_shape
+from ..graph import Op, as_node, count_argument, format_shape, same_shape
 
 _slice, _max = slice, max  # builtins; this module's own `slice` is K.slice
 
@@ -90,6 +90,29 @@ class GetItem(Op):
         return {"key": _key_text(self.key)}
 
 
+class Slice(GetItem):
+    """``tf.slice``: the block at ``start`` with ``size`` entries per axis
+    (-1: all the rest). Unlike ``x[key]``, a block that does not fit the
+    run-time shape is an error, not silently cut short."""
+    __slots__ = ("start", "size")
+    name = "slice"
+
+    def __init__(self, start, size):
+        self.start, self.size = tuple(start), tuple(size)
+        super().__init__(tuple(_slice(begin, None if count == -1 else begin + count)
+                               for begin, count in zip(self.start, self.size)))
+
+    def forward(self, x):
+        for axis, (begin, count) in enumerate(zip(self.start, self.size)):
+            if begin + _max(count, 0) > x.shape[axis]:
+                raise ValueError(f"slice: start {self.start} and size {self.size} do not fit in "
+                                 f"a tensor of run-time shape {x.shape}")
+        return x[self.key]
+
+    def params(self):
+        return {"start": self.start, "size": self.size}
+
+
 class GetItemGrad(Op):
     """Zeros of the run-time shape of ``like`` with ``g`` written at ``[key]``:
     the gradient of ``x[key]``. Its gradient is ``g'[key]``."""
@@ -130,6 +153,7 @@ class Gather(Op):
         return indices.shape + reference.shape[1:], reference.dtype
 
     def forward(self, reference, indices):
+        _check_range(indices, reference.shape[0], "gather")
         return np.take(reference, indices, axis=0)
 
     def vjp(self, node, g, i):
@@ -155,6 +179,53 @@ class GatherGrad(Op):
         return Gather()(g, node.inputs[1]) if i == 0 else None
 
 
+class Pick(Op):
+    """``y[...] = x[..., index[...]]``: one entry of each row (the last axis),
+    chosen by the integer ``index``, of ``x``'s shape without that axis. An
+    index outside ``[0, n)`` is an error, not a wrap-around. ``dx = g`` put
+    back at the picked entries: ``g * one_hot(index)``. This is how a
+    sparse cross-entropy reads the probability of the true class.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(Pick()(K.constant([[1., 2.], [3., 4.]]), K.constant([1, 0], dtype='int32')))
+    array([2., 3.], dtype=float32)
+    """
+    __slots__ = ()
+    name = "pick"
+
+    def infer(self, x, index):
+        if index.dtype.kind not in "iu":
+            raise TypeError(f"pick: index must be integers, got dtype {index.dtype.name}")
+        if x.ndim == 0 or not same_shape(index.shape, x.shape[:-1]):
+            raise ValueError(f"pick: index of shape {format_shape(index.shape)} does not match the "
+                             f"rows of a tensor of shape {format_shape(x.shape)}")
+        rows = tuple(a if a is not None else b for a, b in zip(x.shape[:-1], index.shape))
+        return rows, x.dtype
+
+    def forward(self, x, index):
+        _check_range(index, x.shape[-1], "pick")
+        return np.take_along_axis(x, np.expand_dims(index, -1), axis=-1)[..., 0]
+
+    def vjp(self, node, g, i):
+        x, index = node.inputs
+        if i == 1:
+            return None
+        if x.shape[-1] is None:
+            raise ValueError(f"pick: differentiating needs the number of classes of {x.name!r} "
+                             f"(shape {format_shape(x.shape)})")
+        from .elementwise import cast
+        from .shape import expand_dims
+        return expand_dims(g, -1) * cast(one_hot(index, x.shape[-1]), g.dtype)
+
+
+def _check_range(index, size, op):
+    """Refuse an index outside ``[0, size)``: NumPy would wrap a negative one."""
+    index = np.asarray(index)
+    if index.size and (index.min() < 0 or index.max() >= size):
+        bad = index[(index < 0) | (index >= size)].flat[0]
+        raise ValueError(f"{op}: index {bad} is out of range [0, {size})")
+
+
 class OneHot(Op):
     """``y[..., k] = 1`` where ``indices[...] == k``, else 0, for ``k`` in
     ``range(num_classes)`` (an index outside that range gives a row of zeros,
@@ -163,7 +234,8 @@ class OneHot(Op):
     name = "one_hot"
 
     def __init__(self, num_classes, dtype):
-        self.num_classes, self.dtype = int(num_classes), np.dtype(dtype)
+        self.num_classes = count_argument(num_classes, "num_classes", "one_hot")
+        self.dtype = np.dtype(dtype)
 
     def infer(self, indices):
         if indices.dtype.kind not in "iu":
@@ -206,14 +278,14 @@ def slice(x, start, size):
     if len(start) != x.ndim or len(size) != x.ndim:
         raise ValueError(f"slice: start {start} and size {size} need one entry per axis of "
                          f"a tensor of shape {format_shape(x.shape)}")
-    key = []
+    start = tuple(count_argument(begin, "start", "slice") for begin in start)
+    size = tuple(-1 if count == -1 else count_argument(count, "size", "slice") for count in size)
     for axis, (begin, count) in enumerate(zip(start, size)):
         dim = x.shape[axis]
-        if begin < 0 or count < -1 or (dim is not None and begin + _max(count, 0) > dim):
+        if dim is not None and begin + _max(count, 0) > dim:
             raise ValueError(f"slice: start {start} and size {size} do not fit in a tensor "
                              f"of shape {format_shape(x.shape)}")
-        key.append(_slice(int(begin), None if count == -1 else int(begin + count)))
-    return GetItem(tuple(key))(x)
+    return Slice(start, size)(x)
 
 
 def gather(reference, indices):

@@ -9,7 +9,7 @@ them (clipping included), so their gradients come from the primitives'.
 import numpy as np
 
 from .. import config
-from ..graph import Op, as_node, normalize_axes
+from ..graph import Op, as_node, count_argument, format_shape, normalize_axes, same_shape
 from .elementwise import clip, log, log1p, exp, relu, to_float, abs as abs_
 from .reduce import logsumexp, sum as sum_
 from .utility import Identity
@@ -192,7 +192,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     [0.2231435..., 0.693147...]
     """
     from .elementwise import cast
-    from .indexing import one_hot
+    from .indexing import Pick
     from .shape import permute_dimensions, squeeze
     output = to_float(output)
     target = as_node(target)
@@ -200,19 +200,18 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if axis != output.ndim - 1:  # put the classes last, where one_hot puts them
         perm = [a for a in range(output.ndim) if a != axis] + [axis]
         output, axis = permute_dimensions(output, perm), output.ndim - 1
-    if target.ndim == output.ndim:
+    if target.ndim == output.ndim and target.shape[-1] in (1, None):
         target = squeeze(target, -1)
-    num_classes = output.shape[-1]
-    if num_classes is None:
-        raise ValueError(f"sparse_categorical_crossentropy: the number of classes must be "
-                         f"known; output has shape {output.shape}")
     if target.dtype.kind not in "iu":
         target = cast(target, "int64")
     if not from_logits:
         eps = config.epsilon()
         output = log(clip(output, eps, 1.0 - eps))
     log_probabilities = output - logsumexp(output, axis=-1, keepdims=True)
-    return -sum_(one_hot(target, num_classes) * log_probabilities, axis=-1)
+    # The log-probability of each row's true class (an error for a label out
+    # of range), read directly: a multiply-and-sum with a one-hot row would
+    # turn a -inf elsewhere in the row into NaN.
+    return -Pick()(log_probabilities, target)
 
 
 def stop_gradient(variables):
@@ -281,16 +280,38 @@ def in_top_k(predictions, targets, k):
     >>> K.eval(K.in_top_k(p, K.constant([2, 2], dtype='int32'), 2))
     array([ True, False])
     """
-    from .elementwise import cast, greater, less
-    from .indexing import one_hot
-    predictions, targets = to_float(predictions), as_node(targets)
-    if predictions.ndim != 2 or targets.ndim != 1:
-        raise ValueError(f"in_top_k: needs predictions of shape (batch, classes) and targets "
-                         f"of shape (batch,), got {predictions.shape} and {targets.shape}")
-    hot = one_hot(targets, predictions.shape[-1])
-    target_score = sum_(predictions * cast(hot, predictions.dtype), axis=-1, keepdims=True)
-    beaten_by = sum_(cast(greater(predictions, target_score), "int32"), axis=-1)
-    return less(beaten_by, k)
+    return InTopK(k)(to_float(predictions), as_node(targets))
+
+
+class InTopK(Op):
+    """``y[i] = targets[i]`` is among the ``k`` largest of ``predictions[i]``:
+    fewer than ``k`` entries of the row beat the target's. As TensorFlow, a
+    target outside ``[0, classes)`` or a row with a non-finite entry gives
+    False. A boolean answer: no gradient."""
+    __slots__ = ("k",)
+    name = "in_top_k"
+
+    def __init__(self, k):
+        self.k = count_argument(k, "k", "in_top_k")
+
+    def infer(self, predictions, targets):
+        if (predictions.ndim != 2 or targets.ndim != 1 or targets.dtype.kind not in "iu"
+                or not same_shape(predictions.shape[:1], targets.shape)):
+            raise ValueError(f"in_top_k: needs predictions of shape (batch, classes) and integer "
+                             f"targets of shape (batch,), got {format_shape(predictions.shape)} "
+                             f"and {format_shape(targets.shape)} {targets.dtype.name}")
+        return targets.shape, np.dtype(bool)
+
+    def forward(self, predictions, targets):
+        if len(targets) != len(predictions):
+            raise ValueError(f"in_top_k: {len(targets)} targets for {len(predictions)} rows")
+        classes = predictions.shape[-1]
+        valid = (targets >= 0) & (targets < classes)
+        rows = np.arange(len(targets))
+        target_score = predictions[rows, np.where(valid, targets, 0)]
+        beaten_by = np.sum(predictions > target_score[:, None], axis=-1)
+        finite = np.all(np.isfinite(predictions), axis=-1)
+        return valid & finite & (beaten_by < self.k)
 
 
 def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):

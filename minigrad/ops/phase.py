@@ -24,7 +24,7 @@ branch while the graph is built, as in Keras.
 
 import numpy as np
 
-from ..graph import Node, Placeholder, Variable
+from ..graph import Node, Placeholder, Variable, as_node, format_shape, same_shape
 from .elementwise import switch
 
 
@@ -87,6 +87,11 @@ def in_train_phase(x, alt, training=None):
     tensor is used the same way; a literal 0/1/``False``/``True`` picks the
     branch now and returns it.
 
+    Decided at run time, the choice is a ``switch`` (TensorFlow's ``where``,
+    not Keras's ``tf.cond``): both branches are computed, so they must have
+    the same shape, and a non-finite gradient inside the branch not taken
+    (``sqrt`` at 0, say) still reaches the result as NaN.
+
     >>> from minigrad import backend as K
     >>> K.eval(K.in_train_phase(K.constant([1.]), lambda: K.constant([2.]), training=0))
     array([2.], dtype=float32)
@@ -96,6 +101,11 @@ def in_train_phase(x, alt, training=None):
     if not isinstance(training, Node):
         chosen = x if training else alt
         return chosen() if callable(chosen) else chosen
+    x, alt = (branch() if callable(branch) else branch for branch in (x, alt))
+    x, alt = as_node(x), as_node(alt)
+    if not same_shape(x.shape, alt.shape):
+        raise ValueError(f"in_train_phase: both branches are computed, so they need one shape; "
+                         f"got {format_shape(x.shape)} and {format_shape(alt.shape)}")
     return switch(training, x, alt)
 
 

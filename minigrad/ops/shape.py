@@ -5,7 +5,8 @@ where entries were copied, ``tile`` and ``repeat_elements``, sum the copies)."""
 
 import numpy as np
 
-from ..graph import Constant, Node, Op, as_node, as_nodes, format_shape, is_fully_known, normalize_axes, same_shape
+from ..graph import (Constant, Node, Op, as_node, as_nodes, count_argument, format_shape,
+                     is_fully_known, normalize_axes, same_shape)
 
 
 class ExpandDims(Op):
@@ -292,7 +293,7 @@ class Tile(Op):
     name = "tile"
 
     def __init__(self, reps):
-        self.reps = tuple(int(rep) for rep in reps)
+        self.reps = tuple(count_argument(rep, "n", "tile") for rep in reps)
 
     def infer(self, x):
         if len(self.reps) != x.ndim or any(rep < 0 for rep in self.reps):
@@ -335,7 +336,7 @@ class RepeatElements(Op):
     name = "repeat_elements"
 
     def __init__(self, rep, axis):
-        self.rep, self.axis = int(rep), int(axis)
+        self.rep, self.axis = count_argument(rep, "rep", "repeat_elements"), int(axis)
 
     def infer(self, x):
         if self.rep < 0:
