@@ -270,19 +270,6 @@ def _channels_first(bias):
     return permute_dimensions(bias, (bias.ndim - 1,) + tuple(range(bias.ndim - 1)))
 
 
-def in_top_k(predictions, targets, k):
-    """For each row ``i``: is ``targets[i]`` among the ``k`` largest entries of
-    ``predictions[i]``? (A bool tensor; ties at the boundary count as in, as
-    ``tf.nn.in_top_k``: the target is in when fewer than ``k`` entries beat it.)
-
-    >>> from minigrad import backend as K
-    >>> p = K.constant([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]])
-    >>> K.eval(K.in_top_k(p, K.constant([2, 2], dtype='int32'), 2))
-    array([ True, False])
-    """
-    return InTopK(k)(to_float(predictions), as_node(targets))
-
-
 class InTopK(Op):
     """``y[i] = targets[i]`` is among the ``k`` largest of ``predictions[i]``:
     fewer than ``k`` entries of the row beat the target's. As TensorFlow, a
@@ -312,6 +299,19 @@ class InTopK(Op):
         beaten_by = np.sum(predictions > target_score[:, None], axis=-1)
         finite = np.all(np.isfinite(predictions), axis=-1)
         return valid & finite & (beaten_by < self.k)
+
+
+def in_top_k(predictions, targets, k):
+    """For each row ``i``: is ``targets[i]`` among the ``k`` largest entries of
+    ``predictions[i]``? (A bool tensor; ties at the boundary count as in, as
+    ``tf.nn.in_top_k``: the target is in when fewer than ``k`` entries beat it.)
+
+    >>> from minigrad import backend as K
+    >>> p = K.constant([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]])
+    >>> K.eval(K.in_top_k(p, K.constant([2, 2], dtype='int32'), 2))
+    array([ True, False])
+    """
+    return InTopK(k)(to_float(predictions), as_node(targets))
 
 
 def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):

@@ -187,10 +187,8 @@ def mean(x, axis=None, keepdims=False):
     array([[1.5],
            [3.5]], dtype=float32)
     """
-    x = as_node(x)
-    if x.dtype.kind != "f":
-        from .elementwise import cast
-        x = cast(x, config.floatx())
+    from .elementwise import to_float
+    x = to_float(x)
     return Mean(normalize_axes(axis, x.ndim, "mean"), keepdims)(x)
 
 
@@ -444,10 +442,8 @@ def var(x, axis=None, keepdims=False):
     >>> K.eval(K.var(K.constant([[1., 3.], [5., 9.]]), axis=1))
     array([1., 4.], dtype=float32)
     """
-    x = as_node(x)
-    if x.dtype.kind != "f":
-        from .elementwise import cast
-        x = cast(x, config.floatx())
+    from .elementwise import to_float
+    x = to_float(x)
     deviations = x - mean(x, axis=axis, keepdims=True)
     return mean(deviations * deviations, axis=axis, keepdims=keepdims)
 
