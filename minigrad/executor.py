@@ -150,8 +150,7 @@ class Function:
         arrays = self._check_feeds(feeds)
         old = [variable.value for variable in self._variables]
         values = self._evaluate(arrays, old)
-        outputs = [values[node] for node in self.outputs]
-        new_values = [values[update.value] for update in self.updates]
+        outputs, new_values = self._results(values)
         before = [update.variable.value for update in self.updates]
         fed = {id(array) for array in arrays}
         self._commit(new_values, fed)
@@ -193,7 +192,10 @@ class Function:
 
     def _run_stepwise(self, arrays, variable_values):
         """The compiled function's job, done by ``_evaluate`` instead."""
-        values = self._evaluate(arrays, variable_values)
+        return self._results(self._evaluate(arrays, variable_values))
+
+    def _results(self, values):
+        """``(outputs, new_values)`` read from every node's value."""
         return ([values[node] for node in self.outputs],
                 [values[update.value] for update in self.updates])
 
