@@ -14,16 +14,23 @@ The Keras 2.2 backend names minigrad does not implement (convolutions,
 pooling, CTC, sessions, ...) are listed in ``UNSUPPORTED``
 with the reason; ``K.conv2d`` and the like exist, and calling one raises
 ``NotImplementedError`` naming it (never an ``AttributeError``).
+
+This module is also a backend for the unmodified Keras 2.2.4 package
+(``KERAS_BACKEND=minigrad.backend``, or ``from minigrad import keras2``):
+Keras copies its names, and ``minigrad.keras_setup`` does the rest.
 """
 
 import itertools
+import os
 
-from .config import epsilon, floatx, set_epsilon, set_floatx
+from . import keras_setup
+from .config import (epsilon, floatx, image_data_format, normalize_data_format, set_epsilon,
+                     set_floatx, set_image_data_format)
 from .tensors import (
     batch_get_value, batch_set_value, cast_to_floatx, constant, count_params, dtype, eval,
-    eye, get_value, get_variable_shape, int_shape, is_placeholder, is_sparse, is_tensor,
-    moving_average_update, ndim, ones, ones_like, placeholder, set_value, to_dense, update,
-    update_add, update_sub, variable, zeros, zeros_like,
+    eye, get_value, get_variable_shape, int_shape, is_keras_tensor, is_placeholder, is_sparse,
+    is_tensor, moving_average_update, name_scope, ndim, ones, ones_like, placeholder, set_value,
+    to_dense, update, update_add, update_sub, variable, zeros, zeros_like,
 )
 from .ops import (
     abs, all, any, arange, argmax, argmin, batch_dot, batch_flatten, batch_normalization,
@@ -34,8 +41,8 @@ from .ops import (
     max, maximum, mean, min, minimum, normalize_batch_in_training, not_equal, one_hot,
     permute_dimensions, pow, print_tensor, prod, random_binomial, random_normal,
     random_normal_variable, random_uniform, random_uniform_variable, relu, repeat,
-    repeat_elements, reshape, resize_images, resize_volumes, reverse, rnn, round,
-    set_learning_phase, shape, sigmoid, sign, sin, slice, softmax, softplus, softsign,
+    repeat_elements, reset_learning_phase, reshape, resize_images, resize_volumes, reverse, rnn,
+    round, set_learning_phase, shape, sigmoid, sign, sin, slice, softmax, softplus, softsign,
     sparse_categorical_crossentropy, spatial_2d_padding, spatial_3d_padding, sqrt, square,
     squeeze, stack, std, stop_gradient, sum, switch, tanh, temporal_padding, tile,
     transpose, truncated_normal, var,
@@ -47,7 +54,6 @@ from .executor import function
 # --------------------------------------------------------------------------
 # Small pieces of Keras 2's global state
 
-_IMAGE_DATA_FORMAT = "channels_last"
 _UIDS = {}
 
 
@@ -59,30 +65,6 @@ def backend():
     'minigrad'
     """
     return "minigrad"
-
-
-def image_data_format():
-    """``'channels_last'`` (the default) or ``'channels_first'``; used by ``bias_add``.
-
-    >>> from minigrad import backend as K
-    >>> K.image_data_format()
-    'channels_last'
-    """
-    return _IMAGE_DATA_FORMAT
-
-
-def set_image_data_format(data_format):
-    """Set the default data format: ``'channels_last'`` or ``'channels_first'``.
-
-    >>> from minigrad import backend as K
-    >>> K.set_image_data_format('channels_first'); K.image_data_format()
-    'channels_first'
-    >>> K.set_image_data_format('channels_last')
-    """
-    global _IMAGE_DATA_FORMAT
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"set_image_data_format: unknown data format {data_format!r}")
-    _IMAGE_DATA_FORMAT = str(data_format)
 
 
 def get_uid(prefix=""):
@@ -109,14 +91,14 @@ def reset_uids():
 def clear_session():
     """Keras 2 discards its global graph here; minigrad has none (a graph is
     whatever your tensors reference), so this only resets ``get_uid`` and
-    sets the learning phase back to 0.
+    makes the learning phase the placeholder again, with default 0.
 
     >>> from minigrad import backend as K
     >>> K.clear_session(); K.get_uid('dense')
     1
     """
     reset_uids()
-    set_learning_phase(0)
+    reset_learning_phase()
 
 
 def manual_variable_initialization(value):
@@ -145,7 +127,6 @@ UNSUPPORTED = {
     "ctc_label_dense_to_sparse": _CTC, "ctc_batch_cost": _CTC, "ctc_decode": _CTC,
     "get_session": "minigrad has no sessions: compile with K.function and call it",
     "set_session": "minigrad has no sessions: compile with K.function and call it",
-    "is_keras_tensor": "minigrad has no Keras layers, so no tensor carries Keras layer history",
 }
 
 
@@ -153,13 +134,23 @@ def _unsupported(name, reason):
     def refuse(*args, **kwargs):
         raise NotImplementedError(f"K.{name} is not supported by minigrad: {reason}")
     refuse.__name__ = refuse.__qualname__ = name
-    refuse.__doc__ = f"Not supported by minigrad ({reason}); calling it raises NotImplementedError."
+    refuse.__doc__ = (f"Not supported by minigrad: {reason}.\n\n"
+                      f"    >>> from minigrad import backend as K\n"
+                      f"    >>> K.{name}()\n"
+                      f"    Traceback (most recent call last):\n"
+                      f"    NotImplementedError: K.{name} is not supported by minigrad: ...\n")
     return refuse
 
 
-def __getattr__(name):
-    """``K.conv2d`` and the other names in ``UNSUPPORTED``: a function
-    that raises ``NotImplementedError`` naming itself when called."""
-    if name in UNSUPPORTED:
-        return _unsupported(name, UNSUPPORTED[name])
-    raise AttributeError(f"module 'minigrad.backend' has no attribute {name!r}")
+# Real module entries, not a module ``__getattr__``: Keras copies the names
+# of its backend's ``__dict__``, so ``keras.backend.conv2d`` refuses too.
+globals().update({name: _unsupported(name, reason) for name, reason in UNSUPPORTED.items()})
+
+
+# --------------------------------------------------------------------------
+# When Keras 2.2.4 imports this module as its backend (KERAS_BACKEND=minigrad.backend)
+
+if keras_setup.keras_is_loading(__name__):
+    keras_setup.attach()
+elif os.environ.get("KERAS_BACKEND") == __name__:
+    keras_setup.restore_removed_names()   # Keras will find this module already imported

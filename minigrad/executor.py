@@ -38,8 +38,8 @@ import re
 
 import numpy as np
 
-from .graph import (Constant, Node, Placeholder, Update, Variable, format_shape, is_fully_known,
-                    topological_order)
+from .graph import (Constant, Node, Placeholder, PlaceholderWithDefault, Update, Variable,
+                    format_shape, is_fully_known, topological_order)
 from .trace import Trace, TraceStep, TraceUpdate
 
 
@@ -107,11 +107,12 @@ class Function:
 
         self.order = topological_order(self.outputs + [update.value for update in self.updates])
         fed = set(self.inputs)
-        # A node that is both (the learning phase) is read like a variable
-        # unless it is among the inputs, where it is fed like a placeholder.
+        # What a call reads from the nodes themselves: variables, and the
+        # placeholders with a default (the learning phase) that are not fed.
         self._unfed = [node for node in self.order if isinstance(node, Placeholder)
-                       and not isinstance(node, Variable) and node not in fed]
-        self._variables = [node for node in self.order if isinstance(node, Variable) and node not in fed]
+                       and not isinstance(node, PlaceholderWithDefault) and node not in fed]
+        self._variables = [node for node in self.order if node not in fed
+                           and isinstance(node, (Variable, PlaceholderWithDefault))]
         if sum(node.op is not None for node in self.order) <= CODEGEN_LIMIT:
             self.source, self._run = _compile(self)
         else:
@@ -296,10 +297,9 @@ def _check_feed(placeholder, value):
         raise TypeError(f"placeholder {placeholder.name!r}: cannot convert the fed value "
                         f"to an array ({error})") from None
     if array.dtype != placeholder.dtype:
-        with np.errstate(over="ignore"):  # an overflow is reported below, by name
+        with np.errstate(over="ignore", invalid="ignore"):  # reported below, by name
             converted = array.astype(placeholder.dtype) if array.dtype.kind in "biuf" else None
-        if (converted is None or not np.can_cast(array.dtype, placeholder.dtype, "same_kind")
-                or _lost(array, converted)):
+        if converted is None or _lost(array, converted):
             raise TypeError(f"placeholder {placeholder.name!r} has dtype {placeholder.dtype.name}; "
                             f"the {array.dtype.name} array fed to it cannot be converted without "
                             "losing values")
@@ -314,7 +314,9 @@ def _check_feed(placeholder, value):
 
 def _lost(original, converted):
     """Whether converting changed more than float rounding: an integer that
-    wrapped around, or a finite float that overflowed to infinity."""
+    wrapped around, a float that was not a whole number fed to an integer
+    placeholder (``1.0`` is fine: Keras feeds the learning phase so), or a
+    finite float that overflowed to infinity."""
     if converted.dtype.kind in "iub":
         return not np.array_equal(original, converted)
     return bool(np.any(np.isinf(converted) & np.isfinite(original)))

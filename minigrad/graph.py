@@ -3,7 +3,8 @@
 A graph is made of ``Node`` objects. A node is either a *leaf*
 
 * ``Variable`` -- holds a NumPy array that updates may change,
-* ``Placeholder`` -- a value fed in when a function is called,
+* ``Placeholder`` -- a value fed in when a function is called (a
+  ``PlaceholderWithDefault`` reads its ``value`` when it is not fed),
 * ``Constant`` -- a fixed array,
 
 or the result of applying an ``Op`` to input nodes. Building a node runs
@@ -208,6 +209,15 @@ class Op:
 # --------------------------------------------------------------------------
 # Nodes
 
+#: The attributes Keras 2's engine sets on the tensors of its backend (the
+#: static shape it expects, whether the learning phase is involved, and the
+#: layer that made the tensor). A node has a slot for each, empty until Keras
+#: fills it, so ``hasattr(node, '_keras_history')`` is false until then and
+#: any other attribute is still refused: a slot costs 8 bytes a node, a
+#: per-node ``__dict__`` about a hundred once used.
+KERAS_ATTRIBUTES = ("_keras_shape", "_uses_learning_phase", "_keras_history")
+
+
 class Node:
     """A tensor in the graph: the output of ``op`` applied to ``inputs``.
 
@@ -223,7 +233,7 @@ class Node:
     ((None, 3), 'float32', ['multiply_...', 'constant_...'])
     """
 
-    __slots__ = ("op", "inputs", "shape", "dtype", "name", "uid")
+    __slots__ = ("op", "inputs", "shape", "dtype", "name", "uid", *KERAS_ATTRIBUTES)
     # Makes NumPy defer to Node's reflected operators: ``array * node`` is a node.
     __array_ufunc__ = None
 
@@ -342,6 +352,25 @@ class Placeholder(Node):
         super().__init__(None, (), shape, config.as_dtype(dtype), name)
 
 
+class PlaceholderWithDefault(Placeholder):
+    """A placeholder that need not be fed: a function whose inputs do not list
+    it reads its ``value`` when called (TensorFlow's
+    ``placeholder_with_default``). Keras's learning phase is one.
+
+    >>> p = PlaceholderWithDefault(0, dtype='int32', name='phase')
+    >>> p, p.value
+    (<PlaceholderWithDefault 'phase' shape=() dtype=int32>, array(0, dtype=int32))
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value, dtype=None, name=None):
+        value = np.array(value, dtype=config.as_dtype(dtype))
+        value.flags.writeable = False
+        super().__init__(value.shape, value.dtype, name)
+        self.value = value
+
+
 class Constant(Node):
     """A leaf holding a fixed (read-only) array.
 
@@ -366,7 +395,8 @@ def as_node(value, like=None):
     ``x * 0.5`` keep a float32 ``x`` float32. A float combined with an integer
     tensor stays float64, as in NumPy; a float combined with nothing becomes
     ``floatx()``. An integer that the tensor's type cannot hold is refused,
-    rather than wrapped around.
+    rather than wrapped around. A list that holds tensors is packed into one
+    (``K.stack``), as Keras code expects of ``K.prod([K.shape(x)[0], 2])``.
 
     >>> import numpy as np
     >>> as_node(0.5, like=Placeholder((2,), dtype='float16')).dtype
@@ -378,6 +408,8 @@ def as_node(value, like=None):
     """
     if isinstance(value, Node):
         return value
+    if isinstance(value, (list, tuple)) and any(isinstance(item, Node) for item in value):
+        return ops.stack(value)   # [K.shape(x)[0], 3]: a list holding tensors is packed
     if isinstance(value, Update):
         raise TypeError(f"an update ({value!r}) is not a tensor; pass it in `updates=`")
     try:

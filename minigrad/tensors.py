@@ -1,25 +1,61 @@
 """Making leaves (placeholders, variables, constants), reading and writing
 variable values, static shape queries, and updates -- Keras 2's names."""
 
+import contextlib
+
 import numpy as np
 
 from . import config
-from .graph import Constant, Node, Placeholder, Update, Variable, as_node, format_shape, is_fully_known
+from .graph import (Constant, Node, Placeholder, PlaceholderWithDefault, Update, Variable, as_node,
+                    format_shape, is_fully_known)
+from .ops.reduce import broadcast_like
+
+
+# --------------------------------------------------------------------------
+# Names
+
+_NAME_SCOPES = []
+
+
+@contextlib.contextmanager
+def name_scope(name):
+    """Prefix the names given to placeholders, variables and constants made
+    inside: ``'dense_1/kernel'``. Keras's layers build their weights in one.
+
+    >>> from minigrad import backend as K
+    >>> with K.name_scope('dense_1'):
+    ...     K.variable([1.], name='kernel').name
+    'dense_1/kernel'
+    """
+    _NAME_SCOPES.append(str(name))
+    try:
+        yield
+    finally:
+        _NAME_SCOPES.pop()
+
+
+def _scoped(name):
+    return "/".join(_NAME_SCOPES + [name]) if name is not None and _NAME_SCOPES else name
 
 
 # --------------------------------------------------------------------------
 # Leaves
 
-def placeholder(shape=None, ndim=None, dtype=None, name=None):
+def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
     """A graph input, fed when a compiled function is called.
 
     ``None`` in ``shape`` marks a dimension known only at call time (a batch
-    size, say); ``ndim`` alone makes every dimension free.
+    size, say); ``ndim`` alone makes every dimension free. ``sparse=True``
+    (Keras's sparse inputs) raises ``NotImplementedError``: minigrad's
+    tensors are dense.
 
     >>> from minigrad import backend as K
     >>> K.placeholder(shape=(None, 3), name='x')
     <Placeholder 'x' shape=(None, 3) dtype=float32>
     """
+    if sparse:
+        raise NotImplementedError("K.placeholder(sparse=True) is not supported by minigrad: "
+                                  "its tensors are dense NumPy arrays")
     if shape is None:
         if ndim is None:
             raise ValueError("placeholder: give `shape` (a tuple, None for free dimensions) "
@@ -27,7 +63,7 @@ def placeholder(shape=None, ndim=None, dtype=None, name=None):
         shape = (None,) * int(ndim)
     elif ndim is not None and len(shape) != ndim:
         raise ValueError(f"placeholder: shape {tuple(shape)} does not have ndim={ndim}")
-    return Placeholder(_check_shape(shape, "placeholder"), dtype, name)
+    return _for_keras(Placeholder(_check_shape(shape, "placeholder"), dtype, _scoped(name)))
 
 
 def variable(value, dtype=None, name=None, constraint=None):
@@ -35,6 +71,8 @@ def variable(value, dtype=None, name=None, constraint=None):
 
     ``dtype`` defaults to ``floatx()``; ``constraint`` is a callable that
     optimizers apply to each new value (e.g. ``lambda w: K.clip(w, -1, 1)``).
+    ``value`` may be a tensor that needs no feed (Keras's initializers return
+    ``K.random_normal(...)`` and the like): it is evaluated once, now.
 
     >>> from minigrad import backend as K
     >>> w = K.variable([[1., 2.]], name='w')
@@ -44,9 +82,8 @@ def variable(value, dtype=None, name=None, constraint=None):
     array([[1., 2.]], dtype=float32)
     """
     if isinstance(value, Node):
-        raise TypeError("variable: the initial value must be an array or a number, not a "
-                        "tensor; use K.eval(tensor) to compute it first")
-    return Variable(value, dtype, name, constraint)
+        value = eval(value)
+    return _for_keras(Variable(value, dtype, _scoped(name), constraint))
 
 
 def constant(value, dtype=None, shape=None, name=None):
@@ -62,51 +99,79 @@ def constant(value, dtype=None, shape=None, name=None):
         if array.size != 1 and array.shape != shape:
             raise ValueError(f"constant: a value of shape {array.shape} cannot fill shape {shape}")
         array = np.full(shape, array.reshape(-1)[0] if array.size == 1 else array, dtype=array.dtype)
-    return Constant(array, name=name)
+    return _for_keras(Constant(array, name=_scoped(name)))
+
+
+def _for_keras(leaf):
+    """``leaf`` with the two attributes Keras 2's engine reads on the tensors
+    a backend makes (as Keras's Theano backend sets them)."""
+    leaf._keras_shape = leaf.shape
+    leaf._uses_learning_phase = False
+    return leaf
 
 
 def zeros(shape, dtype=None, name=None):
-    """A new variable of zeros.
+    """A new variable of zeros; ``shape`` is a tuple or one int (a vector).
 
     >>> from minigrad import backend as K
-    >>> K.get_value(K.zeros((2,)))
-    array([0., 0.], dtype=float32)
+    >>> K.get_value(K.zeros((2,))), K.get_value(K.zeros(1))
+    (array([0., 0.], dtype=float32), array([0.], dtype=float32))
     """
-    return Variable(np.zeros(_check_shape(shape, "zeros")), config.as_dtype(dtype), name)
+    return variable(np.zeros(_check_shape(shape, "zeros")), config.as_dtype(dtype), name)
 
 
 def ones(shape, dtype=None, name=None):
-    """A new variable of ones.
+    """A new variable of ones; ``shape`` is a tuple or one int (a vector).
 
     >>> from minigrad import backend as K
     >>> K.get_value(K.ones((2,)))
     array([1., 1.], dtype=float32)
     """
-    return Variable(np.ones(_check_shape(shape, "ones")), config.as_dtype(dtype), name)
+    return variable(np.ones(_check_shape(shape, "ones")), config.as_dtype(dtype), name)
 
 
 def zeros_like(x, dtype=None, name=None):
     """A new variable of zeros with the shape (and by default dtype) of ``x``.
 
+    When a dimension of ``x`` is known only at run time (a batch), no variable
+    can be made: the result is then a tensor of zeros computed with ``x``, as
+    Keras's Theano and TensorFlow backends always return (its recurrent
+    layers start from ``K.zeros_like(inputs)``).
+
     >>> from minigrad import backend as K
     >>> K.get_value(K.zeros_like(K.variable([[1., 2.]])))
     array([[0., 0.]], dtype=float32)
+    >>> K.zeros_like(K.placeholder(shape=(None, 2))).shape
+    (None, 2)
     """
-    return zeros(_known_shape(x, "zeros_like"), dtype or x.dtype, name)
+    return _filled_like(x, 0, dtype, name)
 
 
 def ones_like(x, dtype=None, name=None):
-    """A new variable of ones with the shape (and by default dtype) of ``x``.
+    """A new variable of ones with the shape (and by default dtype) of ``x``
+    (a tensor when a dimension of ``x`` is known only at run time, as for
+    ``zeros_like``).
 
     >>> from minigrad import backend as K
     >>> K.get_value(K.ones_like(K.variable([[1., 2.]])))
     array([[1., 1.]], dtype=float32)
     """
-    return ones(_known_shape(x, "ones_like"), dtype or x.dtype, name)
+    return _filled_like(x, 1, dtype, name)
+
+
+def _filled_like(x, fill, dtype, name):
+    x = as_node(x)
+    dtype = config.as_dtype(dtype or x.dtype)
+    if is_fully_known(x.shape):
+        return variable(np.full(x.shape, fill), dtype, name)
+    return broadcast_like(Constant(np.array(fill, dtype=dtype)), x)
 
 
 def _check_shape(shape, what):
-    """``shape`` as a tuple of non-negative ints and ``None``s."""
+    """``shape`` as a tuple of non-negative ints and ``None``s (one int ``n``
+    is the shape ``(n,)``, as NumPy reads it)."""
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
     try:
         dims = tuple(shape)
     except TypeError:
@@ -117,14 +182,6 @@ def _check_shape(shape, what):
         raise ValueError(f"{what}: shape must be a tuple of non-negative ints (or None for a "
                          f"free dimension), got {shape!r}")
     return tuple(None if dim is None else int(dim) for dim in dims)
-
-
-def _known_shape(x, what):
-    x = as_node(x)
-    if not is_fully_known(x.shape):
-        raise ValueError(f"{what}: {x.name!r} has shape {format_shape(x.shape)}; a variable needs "
-                         "every dimension known")
-    return x.shape
 
 
 # --------------------------------------------------------------------------
@@ -170,6 +227,19 @@ def is_tensor(x):
     (True, False)
     """
     return isinstance(x, Node)
+
+
+def is_keras_tensor(x):
+    """True for a tensor made by a Keras layer or ``Input`` (Keras has set its
+    ``_keras_history``); ``ValueError`` for something that is not a tensor.
+
+    >>> from minigrad import backend as K
+    >>> K.is_keras_tensor(K.placeholder(shape=(2,)))
+    False
+    """
+    if not is_tensor(x):
+        raise ValueError(f"is_keras_tensor: expected a symbolic tensor, got {type(x).__name__} {x!r}")
+    return hasattr(x, "_keras_history")
 
 
 # --------------------------------------------------------------------------
@@ -306,7 +376,7 @@ def eye(size, dtype=None, name=None):
            [0., 1.]], dtype=float32)
     """
     rows, columns = (size, size) if isinstance(size, (int, np.integer)) else tuple(size)
-    return Variable(np.eye(rows, columns), config.as_dtype(dtype), name)
+    return variable(np.eye(rows, columns), config.as_dtype(dtype), name)
 
 
 def get_variable_shape(x):
@@ -339,7 +409,7 @@ def is_placeholder(x):
     >>> K.is_placeholder(K.placeholder(shape=(2,))), K.is_placeholder(K.variable(1.))
     (True, False)
     """
-    return isinstance(x, Placeholder) and not isinstance(x, Variable)
+    return isinstance(x, Placeholder) and not isinstance(x, PlaceholderWithDefault)
 
 
 def cast_to_floatx(x):

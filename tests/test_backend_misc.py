@@ -14,10 +14,10 @@ from minigrad.ops import phase
 
 @pytest.fixture(autouse=True)
 def test_phase():
-    """Every test starts and ends in the test phase (0)."""
-    K.set_learning_phase(0)
+    """Every test starts and ends with the dynamic phase (the placeholder, default 0)."""
+    K.reset_learning_phase()
     yield
-    K.set_learning_phase(0)
+    K.reset_learning_phase()
 
 
 # --------------------------------------------------------------------------
@@ -158,12 +158,129 @@ def test_in_train_phase_literal_training_and_callables():
 
 def test_learning_phase_has_no_gradient_and_is_one_node():
     assert K.learning_phase() is K.learning_phase()
-    assert isinstance(K.learning_phase(), phase.LearningPhase)
+    assert isinstance(K.learning_phase(), mg.graph.PlaceholderWithDefault)
     w = K.variable([1.0, 2.0], dtype="float64")
     K.set_learning_phase(1)
     assert mg.gradcheck(K.in_train_phase(w * w, w), [w])
     (g,) = K.gradients(K.sum(K.in_train_phase(w * 3, w * 5)), [w])
     assert K.eval(g).tolist() == [3.0, 3.0]
+
+
+def test_set_learning_phase_fixes_the_phase_as_keras_expects():
+    placeholder = K.learning_phase()
+    x = K.placeholder(shape=(2,))
+    before = K.function([x], [K.in_train_phase(x * 10, x)])   # built on the placeholder
+    K.set_learning_phase(1)
+    assert K.learning_phase() == 1 and isinstance(K.learning_phase(), int)
+    built_after = K.in_train_phase(x * 10, x)
+    assert built_after.op.name == "multiply"                   # the branch, picked while building
+    assert before([[1.0, 2.0]])[0].tolist() == [10.0, 20.0]   # earlier graphs read it too
+    with pytest.raises(TypeError, match="inputs must be placeholders, got 1"):
+        K.function([x, K.learning_phase()], [x])
+    K.clear_session()
+    assert K.learning_phase() is placeholder and K.eval(placeholder) == 0
+    assert before([[1.0, 2.0]])[0].tolist() == [1.0, 2.0]
+
+
+def test_in_train_phase_marks_results_that_depend_on_the_phase():
+    x = K.placeholder(shape=(2,))
+    assert K.in_train_phase(x * 2, x)._uses_learning_phase is True
+    flag = K.placeholder(shape=(), dtype="bool")
+    assert not hasattr(K.in_train_phase(x * 2, x, training=flag), "_uses_learning_phase")
+
+
+def test_the_phase_is_fed_as_keras_feeds_it():
+    x = K.placeholder(shape=(2,))
+    f = K.function([x, K.learning_phase()], [K.in_train_phase(x * 10, x)])
+    for train in (1, 1.0, [1.0][0], True, np.float32(1)):
+        assert f([[1.0, 2.0], train])[0].tolist() == [10.0, 20.0]
+    assert f([[1.0, 2.0], 0.0])[0].tolist() == [1.0, 2.0]
+    with pytest.raises(TypeError, match="keras_learning_phase"):
+        f([[1.0, 2.0], 0.5])
+
+
+# --------------------------------------------------------------------------
+# What Keras's engine asks of the tensors a backend makes
+
+def test_tensors_take_the_attributes_keras_sets():
+    x = K.placeholder(shape=(None, 4), name="x")
+    assert x._keras_shape == (None, 4) and x._uses_learning_phase is False
+    assert not hasattr(x, "_keras_history")
+    y = K.tanh(x)
+    assert not any(hasattr(y, name) for name in mg.graph.KERAS_ATTRIBUTES)
+    y._keras_shape, y._uses_learning_phase, y._keras_history = (None, 4), True, ("layer", 0, 0)
+    assert K.is_keras_tensor(y) and not K.is_keras_tensor(x)
+    with pytest.raises(AttributeError):
+        y.some_other_attribute = 1            # nodes stay slotted
+    with pytest.raises(ValueError, match="expected a symbolic tensor"):
+        K.is_keras_tensor(np.zeros(2))
+    assert K.variable([1.0, 2.0])._keras_shape == (2,)
+    assert K.constant(0.0, shape=(2, 3))._keras_shape == (2, 3)
+
+
+def test_placeholder_refuses_sparse_by_name():
+    with pytest.raises(NotImplementedError, match=r"K\.placeholder\(sparse=True\)"):
+        K.placeholder(shape=(None, 3), sparse=True)
+    assert K.int_shape(K.placeholder(shape=(None, 3), sparse=False)) == (None, 3)
+
+
+def test_variable_evaluates_an_initializer_tensor_once():
+    v = K.variable(K.random_uniform((3, 2), seed=4), name="w")
+    first = K.get_value(v)
+    assert first.shape == (3, 2) and np.array_equal(K.get_value(v), first)
+    assert K.get_value(K.variable(K.constant(0.0, shape=(2,)) + 1)).tolist() == [1.0, 1.0]
+    with pytest.raises(ValueError, match="placeholder"):
+        K.variable(K.placeholder(shape=(2,)) * 2)
+
+
+def test_zeros_and_ones_take_an_int_shape():
+    assert K.get_value(K.zeros(1)).tolist() == [0.0]
+    assert K.int_shape(K.ones(3, dtype="float64")) == (3,)
+    with pytest.raises(ValueError, match="shape"):
+        K.zeros(-1)
+
+
+def test_name_scope_prefixes_named_leaves():
+    with K.name_scope("dense_1"):
+        kernel = K.variable(np.zeros((2, 2)), name="kernel")
+        with K.name_scope("inner"):
+            x = K.placeholder(shape=(2,), name="x")
+        unnamed = K.variable(0.0)
+    assert kernel.name == "dense_1/kernel" and x.name == "dense_1/inner/x"
+    assert "/" not in unnamed.name and K.variable(0.0, name="k").name == "k"
+    f = K.function([x], [K.dot(x, kernel)])
+    assert "dense_1_kernel" in f.source            # a valid identifier in the generated code
+
+
+def test_seedless_random_ops_follow_numpy_global_seed():
+    np.random.seed(7)
+    a = K.eval(K.random_normal((4,)))
+    np.random.seed(7)
+    b = K.eval(K.random_normal((4,)))
+    np.testing.assert_array_equal(a, b)
+
+
+def test_refused_names_are_module_entries_keras_can_copy():
+    for name in K.UNSUPPORTED:
+        with pytest.raises(NotImplementedError, match=rf"K\.{name} is not supported"):
+            vars(K)[name]()
+
+
+def test_settings_can_live_in_keras_common_module():
+    import types
+    from minigrad import config
+    own = config.SETTINGS
+    keras_common = types.SimpleNamespace(_FLOATX="float64", _EPSILON=1e-4,
+                                         _IMAGE_DATA_FORMAT="channels_first")
+    try:
+        config.share_settings_with(keras_common)
+        assert (K.floatx(), K.epsilon(), K.image_data_format()) == ("float64", 1e-4, "channels_first")
+        assert K.variable(1.0).dtype == np.float64
+        K.set_floatx("float16")
+        assert keras_common._FLOATX == "float16"
+    finally:
+        config.share_settings_with(own)
+    assert K.floatx() == "float32"
 
 
 # --------------------------------------------------------------------------
@@ -198,16 +315,29 @@ def test_random_seed_gives_the_same_sequence(name):
     assert not np.array_equal(K.eval(RANDOM[name]((20,), seed=7)), K.eval(c))
 
 
-def test_random_never_touches_numpys_global_generator():
+def test_seeded_random_never_touches_numpys_global_generator():
     np.random.seed(123)
     expected = np.random.random(3)
     np.random.seed(123)
     for name in RANDOM:
-        K.eval(RANDOM[name]((10,)))
-    K.eval(K.dropout(K.ones((10,)), 0.5))
-    K.random_normal_variable((3,), 0.0, 1.0)
-    K.random_uniform_variable((3,), 0.0, 1.0)
+        K.eval(RANDOM[name]((10,), seed=1))
+    K.eval(K.dropout(K.ones((10,)), 0.5, seed=1))
+    K.random_normal_variable((3,), 0.0, 1.0, seed=1)
+    K.random_uniform_variable((3,), 0.0, 1.0, seed=1)
     np.testing.assert_array_equal(np.random.random(3), expected)
+
+
+def test_unseeded_random_takes_one_seed_from_numpy_when_built():
+    np.random.seed(123)
+    seeds = np.random.randint(10_000_000, size=3)
+    np.random.seed(123)
+    y = K.random_uniform((10,))
+    K.eval(y), K.eval(y)                       # calls draw from the node's own generator
+    z = K.random_normal_variable((3,), 0.0, 1.0)
+    K.random_uniform_variable((3,), 0.0, 1.0)
+    assert np.random.randint(10_000_000) == np.random.RandomState(123).randint(10_000_000, size=4)[3]
+    np.testing.assert_array_equal(K.get_value(z), np.random.default_rng(seeds[1]).normal(0, 1, 3)
+                                  .astype("float32"))
 
 
 def test_random_distributions():
@@ -364,7 +494,7 @@ def test_every_keras_backend_name_exists_or_is_refused(name):
     function = getattr(K, name)          # never an AttributeError
     assert callable(function)
     if name in K.UNSUPPORTED:
-        assert name not in vars(K)
+        assert name in vars(K)           # Keras copies the backend's __dict__
         with pytest.raises(NotImplementedError, match=rf"K\.{name}\b"):
             function(None, None)
     else:

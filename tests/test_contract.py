@@ -87,7 +87,8 @@ NO_DEFAULT = inspect.Parameter.empty
 
 #: name -> the Keras 2 parameters, in order, with their defaults (NO_DEFAULT: required).
 SIGNATURES = {
-    "placeholder": [("shape", None), ("ndim", None), ("dtype", None), ("name", None)],
+    "placeholder": [("shape", None), ("ndim", None), ("dtype", None), ("sparse", False),
+                    ("name", None)],
     "variable": [("value", NO_DEFAULT), ("dtype", None), ("name", None), ("constraint", None)],
     "constant": [("value", NO_DEFAULT), ("dtype", None), ("shape", None), ("name", None)],
     "zeros": [("shape", NO_DEFAULT)],

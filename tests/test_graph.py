@@ -4,6 +4,7 @@ leaves, values and configuration (the K table of the contract)."""
 import numpy as np
 import pytest
 
+import minigrad as mg
 from minigrad import backend as K
 
 
@@ -86,8 +87,13 @@ def test_constants_zeros_ones():
     assert K.get_value(z).dtype == np.float64 and not K.get_value(z).any()
     assert K.get_value(K.ones_like(z)).sum() == 6
     assert K.get_value(K.zeros_like(K.variable([1, 2], dtype="int32"))).dtype == np.int32
-    with pytest.raises(ValueError, match="every dimension known"):
-        K.zeros_like(K.placeholder(shape=(None, 2)))
+    # A run-time dimension: a tensor of zeros computed with x, as Keras's backends give.
+    x = K.placeholder(shape=(None, 2), dtype="float64")
+    zeros, ones = K.zeros_like(x), K.ones_like(x, dtype="int32")
+    assert not isinstance(zeros, mg.Variable) and zeros.shape == (None, 2)
+    got = K.function([x], [zeros, ones])([np.full((3, 2), 5.0)])
+    assert got[0].tolist() == [[0.0, 0.0]] * 3 and got[0].dtype == np.float64
+    assert got[1].tolist() == [[1, 1]] * 3 and got[1].dtype == np.int32
 
 
 def test_eval_refuses_placeholders_by_name():

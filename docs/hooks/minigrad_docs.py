@@ -162,7 +162,7 @@ def backend_functions():
     K = importlib.import_module("minigrad.backend")
     return sorted(name for name, value in vars(K).items()
                   if not name.startswith("_") and callable(value) and not inspect.ismodule(value)
-                  and not inspect.isclass(value))
+                  and not inspect.isclass(value) and name not in K.UNSUPPORTED)
 
 
 def unsupported_names():

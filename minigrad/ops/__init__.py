@@ -25,7 +25,8 @@ from .random import (
     dropout, random_binomial, random_normal, random_normal_variable, random_uniform,
     random_uniform_variable, truncated_normal,
 )
-from .phase import in_test_phase, in_train_phase, learning_phase, set_learning_phase
+from .phase import (in_test_phase, in_train_phase, learning_phase, reset_learning_phase,
+                    set_learning_phase)
 from .utility import arange, identity, print_tensor, shape
 from .control import foldl, foldr, map_fn, rnn
 from .image import (

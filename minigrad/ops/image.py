@@ -9,24 +9,16 @@ or ``'channels_first'`` (``(batch, channels, rows, cols)``); ``None`` means
 ``K.image_data_format()``.
 """
 
+from ..config import normalize_data_format
 from ..graph import as_node, count_argument, format_shape
 from .shape import pad, repeat_elements
-
-
-def _data_format(data_format):
-    from .. import backend
-    data_format = data_format or backend.image_data_format()
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"unknown data_format {data_format!r}; expected 'channels_last' "
-                         "or 'channels_first'")
-    return data_format
 
 
 def _spatial_axes(x, rank, data_format, what):
     x = as_node(x)
     if x.ndim != rank:
         raise ValueError(f"{what}: needs a tensor of rank {rank}, got shape {format_shape(x.shape)}")
-    first = 2 if _data_format(data_format) == "channels_first" else 1
+    first = 2 if normalize_data_format(data_format, what) == "channels_first" else 1
     return x, list(range(first, first + rank - 2))
 
 

@@ -244,11 +244,8 @@ def bias_add(x, bias, data_format=None):
            [13., 24.]], dtype=float32)
     """
     from .shape import expand_dims, reshape
-    from .. import backend
     x, bias = as_node(x), as_node(bias)
-    data_format = data_format or backend.image_data_format()
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"bias_add: unknown data_format {data_format!r}")
+    data_format = config.normalize_data_format(data_format, "bias_add")
     if bias.ndim not in (1, x.ndim - 1):
         raise ValueError(f"bias_add: unexpected bias dimensions {bias.ndim} (shape {bias.shape}); "
                          f"expected 1 or {x.ndim - 1} for x of shape {x.shape}")

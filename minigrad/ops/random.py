@@ -7,10 +7,12 @@ every ``K.eval`` -- gives fresh numbers. Within one call a node is computed
 once, so ``x * mask`` and the gradient that reuses ``mask`` see the same draw.
 
 Each node owns its generator, ``np.random.default_rng(seed)``, made when the
-node is built; NumPy's global generator is never touched. The same ``seed``
-therefore gives the same *sequence* of draws, call after call, whatever
-else the program draws. Without a seed the generator is seeded from the
-operating system.
+node is built. The same ``seed`` therefore gives the same *sequence* of
+draws, call after call, whatever else the program draws. Without a seed,
+the seed is drawn from NumPy's global generator (``np.random.randint``), as
+all three Keras 2 backends do, so ``np.random.seed(0)`` at the top of a
+script makes a whole run -- Keras's initialisers and dropout included --
+repeatable.
 
 Draws do not depend smoothly on anything, so no gradient flows through them
 (for ``dropout``, the gradient flows through ``x``, scaled by the same mask).
@@ -22,7 +24,22 @@ import numpy as np
 
 from .. import config
 from ..graph import Constant, Node, Op, Variable, format_shape, is_fully_known
+from .elementwise import cast
 from .utility import Shape
+
+
+def generator(seed=None):
+    """A new NumPy generator for ``seed``; with no seed, one seeded from
+    NumPy's global generator (so ``np.random.seed`` makes runs repeatable).
+
+    >>> import numpy as np
+    >>> np.random.seed(0); a = generator().random()
+    >>> np.random.seed(0); a == generator().random()
+    True
+    """
+    if seed is None:
+        seed = np.random.randint(10_000_000)
+    return np.random.default_rng(seed)
 
 
 class Random(Op):
@@ -47,7 +64,7 @@ class Random(Op):
         if self.dtype.kind != "f":
             raise ValueError(f"{self.name}: dtype must be a float type, got {self.dtype.name}")
         self.seed = seed
-        self.generator = np.random.default_rng(seed)
+        self.generator = generator(seed)
 
     def infer(self, *dims):
         if not dims:
@@ -220,23 +237,26 @@ def dropout(x, level, noise_shape=None, seed=None):
     from .elementwise import to_float
     x = to_float(x)
     shape = (None,) * x.ndim if noise_shape is None else tuple(noise_shape)
-    if len(shape) != x.ndim or any(dim not in (None, 1, size) and size is not None
-                                   for dim, size in zip(shape, x.shape)):
+    if len(shape) != x.ndim or any(not isinstance(dim, Node) and dim not in (None, 1, size)
+                                   and size is not None for dim, size in zip(shape, x.shape)):
         raise ValueError(f"dropout: noise_shape {shape} does not fit x of shape "
                          f"{format_shape(x.shape)}")
     keep = 1.0 - level
-    static = tuple(size if dim is None else dim for dim, size in zip(shape, x.shape))
+    static = tuple(None if isinstance(dim, Node) else size if dim is None else dim
+                   for dim, size in zip(shape, x.shape))
     op = RandomBinomial(static, keep, x.dtype, seed)
     mask = op() if is_fully_known(static) else op(Shape()(x) if noise_shape is None else _dims(shape, x))
     return x / keep * mask
 
 
 def _dims(noise_shape, x):
-    """The run-time noise shape: ``x``'s size where ``noise_shape`` has ``None``."""
+    """The run-time noise shape: ``x``'s size where ``noise_shape`` has ``None``,
+    and the value of a scalar tensor where it has one (Keras's
+    ``noise_shape=(K.shape(x)[0], 1, ...)``)."""
     from .shape import stack
     sizes = Shape()(x)
-    return stack([sizes[axis] if dim is None else Constant(np.int32(dim))
-                  for axis, dim in enumerate(noise_shape)])
+    return stack([sizes[axis] if dim is None else cast(dim, "int32") if isinstance(dim, Node)
+                  else Constant(np.int32(dim)) for axis, dim in enumerate(noise_shape)])
 
 
 def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None):
@@ -247,8 +267,7 @@ def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None)
     >>> K.get_value(w).shape
     (2, 2)
     """
-    generator = np.random.default_rng(seed)
-    value = generator.normal(mean, scale, _known_shape(shape, "random_normal_variable"))
+    value = generator(seed).normal(mean, scale, _known_shape(shape, "random_normal_variable"))
     return Variable(value, dtype, name)
 
 
@@ -260,7 +279,6 @@ def random_uniform_variable(shape, low, high, dtype=None, name=None, seed=None):
     >>> bool(((K.get_value(w) >= 0) & (K.get_value(w) < 1)).all())
     True
     """
-    generator = np.random.default_rng(seed)
-    value = generator.uniform(low, high, _known_shape(shape, "random_uniform_variable"))
+    value = generator(seed).uniform(low, high, _known_shape(shape, "random_uniform_variable"))
     return Variable(value, dtype, name)
 
