@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo bench lab docs docs-build clean
+.PHONY: test demo bench lab docs docs-build keras-suite clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m minigrad.demo
+
+# Keras 2.2.4's own tests on minigrad (tools/keras_suite.py; also run by `make test`).
+keras-suite: $(STAMP)
+	$(PY) tools/keras_suite.py
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py
@@ -31,4 +35,4 @@ docs-build: $(STAMP)
 	$(VENV)/bin/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) site out .pytest_cache .hypothesis
+	rm -rf $(VENV) site out .pytest_cache .hypothesis .cache

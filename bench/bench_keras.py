@@ -120,11 +120,11 @@ def main():
     runs = [("hand-written NumPy loop", numpy_epoch_function),
             ("minigrad K.function loop", minigrad_epoch_function),
             ("Keras Sequential + model.fit", keras_epoch_function)]
-    times = {}
-    for name, make in runs:
-        epoch = make(x_data, y_data)
-        epoch()                                                   # warm up
-        times[name] = min(timeit.repeat(epoch, number=1, repeat=7))
+    epochs = {name: make(x_data, y_data) for name, make in runs}
+    times = dict.fromkeys(epochs, float("inf"))
+    for _ in range(8):        # interleaved, so a busy moment slows all three alike
+        for name, epoch in epochs.items():
+            times[name] = min(times[name], timeit.timeit(epoch, number=1))
     own = times["minigrad K.function loop"]
     for name, seconds in times.items():
         print(f"  {name:<34} {seconds * 1e3:9.1f} ms   {seconds / own:5.2f}x minigrad's loop")

@@ -65,6 +65,19 @@ sgd = optimizers.SGD(lr=1.0, clipnorm=1.0)
 K.function([], [], updates=sgd.get_updates(loss, [a, b]))([])
 answer = np.concatenate([K.get_value(a), K.get_value(b)])
 """,
+    9: """\
+def my_fit(model, x, y, epochs, batch_size):
+    sgd = optimizers.SGD(lr=0.1, momentum=0.9)
+    updates = sgd.get_updates(model.total_loss, model.trainable_weights)
+    feeds = model._feed_inputs + model._feed_targets + model._feed_sample_weights
+    step = K.function(feeds, [model.total_loss], updates=updates)
+    for _ in range(epochs):
+        for start in range(0, len(x), batch_size):
+            x_batch, y_batch = x[start:start + batch_size], y[start:start + batch_size]
+            step([x_batch, y_batch, np.ones(len(x_batch), "float32")])
+
+answer = my_fit
+""",
 }
 
 
@@ -137,12 +150,43 @@ def _check_classifier(predict):
     print(f"Correct: {score:.1%} of 2000 held-out points classified right.")
 
 
+def _check_keras_fit(my_fit):
+    """Lesson 9: ``my_fit`` with minigrad's SGD must train a Keras model exactly as
+    Keras's own ``fit`` with Keras's SGD trains its twin."""
+    assert callable(my_fit), f"`answer` should be your `my_fit` function, not {type(my_fit).__name__}"
+    import keras   # lesson 9 runs Keras on minigrad; the other lessons do not need it
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(96, 3)).astype("float32")
+    y = keras.utils.to_categorical((x[:, 0] + x[:, 1] > 0).astype(int), 2)
+    twins = []
+    for rate in (0.0, 0.1):   # yours is compiled with rate 0: only your updates can move it
+        np.random.seed(9)
+        model = keras.models.Sequential([keras.layers.Dense(4, activation="tanh", input_shape=(3,)),
+                                         keras.layers.Dense(2, activation="softmax")])
+        model.compile(keras.optimizers.SGD(lr=rate, momentum=0.9), "categorical_crossentropy")
+        twins.append(model)
+    yours, keras_own = twins
+    start = yours.get_weights()
+    my_fit(yours, x, y, epochs=2, batch_size=32)
+    keras_own.fit(x, y, epochs=2, batch_size=32, shuffle=False, verbose=0)
+    moved = max(float(np.abs(a - b).max()) for a, b in zip(yours.get_weights(), start))
+    assert moved > 0, "the weights did not move: are the updates in your K.function?"
+    for got, want in zip(yours.get_weights(), keras_own.get_weights()):
+        assert np.allclose(got, want, rtol=1e-5, atol=1e-7), (
+            "not quite: your weights differ from Keras's fit -- same optimizer settings "
+            "(lr 0.1, momentum 0.9)? batches in order? sample weights of 1?")
+    print("Correct: minigrad's SGD, through your K.function, took exactly Keras's steps.")
+
+
 def check(lesson, answer):
     """Say whether ``answer`` solves lesson ``lesson``'s exercise (or raise)."""
     if answer is None:
         raise AssertionError("`answer` is still None: write your solution in the exercise cell")
     if lesson == 7:
         _check_classifier(answer)
+        return
+    if lesson == 9:
+        _check_keras_fit(answer)
         return
     expected = _expected(lesson)
     if lesson == 4:

@@ -27,8 +27,8 @@ def lesson_number(path):
     return int(path.name[:2])
 
 
-def test_there_are_eight_lessons_in_order():
-    assert [lesson_number(path) for path in NOTEBOOKS] == list(range(1, 9))
+def test_there_are_nine_lessons_in_order():
+    assert [lesson_number(path) for path in NOTEBOOKS] == list(range(1, 10))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -100,6 +100,43 @@ def test_lesson_8s_checker_rejects_per_tensor_clipping():
     solutions.check(8, np.array([2.4, 0.0, 3.2]))   # one global norm, 5
     with pytest.raises(AssertionError, match="not quite"):
         solutions.check(8, np.array([2.0, 0.0, 3.0]))   # each tensor against its own norm
+
+
+def keras_fit_answer(lr=0.1, momentum=0.9, shuffle=False, sample_weight=1.0, epochs_seen=None):
+    """Lesson 9's exercise, right or with one thing wrong."""
+    from minigrad import backend as K
+
+    def my_fit(model, x, y, epochs, batch_size):
+        sgd = optimizers.SGD(lr=lr, momentum=momentum)
+        updates = sgd.get_updates(model.total_loss, model.trainable_weights)
+        feeds = model._feed_inputs + model._feed_targets + model._feed_sample_weights
+        step = K.function(feeds, [model.total_loss], updates=updates)
+        for _ in range(epochs_seen or epochs):
+            order = np.random.permutation(len(x)) if shuffle else np.arange(len(x))
+            for start in range(0, len(x), batch_size):
+                batch = order[start:start + batch_size]
+                step([x[batch], y[batch], np.full(len(batch), sample_weight, "float32")])
+    return my_fit
+
+
+def test_lesson_9s_checker_takes_minigrads_sgd_and_rejects_near_misses():
+    from minigrad import keras_setup
+    if keras_setup.installed_keras_version() != keras_setup.KERAS_VERSION:
+        pytest.skip("the keras extra is not installed")
+    from minigrad import keras2  # noqa: F401  (Keras on minigrad)
+    solutions.check(9, keras_fit_answer())
+    for wrong in [keras_fit_answer(momentum=0.0), keras_fit_answer(lr=0.01),
+                  keras_fit_answer(shuffle=True), keras_fit_answer(epochs_seen=1),
+                  keras_fit_answer(sample_weight=0.5)]:
+        with pytest.raises(AssertionError, match="not quite"):
+            solutions.check(9, wrong)
+    with pytest.raises(AssertionError, match="did not move"), np.errstate(all="ignore"):
+        solutions.check(9, keras_fit_answer(sample_weight=0.0))     # Keras's loss: 0 / 0
+
+    def keras_own_fit(model, x, y, epochs, batch_size):     # Keras's fit does not count
+        model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=False, verbose=0)
+    with pytest.raises(AssertionError, match="did not move"):
+        solutions.check(9, keras_own_fit)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)

@@ -27,6 +27,8 @@ stale and nothing generated is committed:
       the Keras 2 backend names that minigrad refuses (``NotImplementedError``);
   ``<!-- minigrad:keras-table -->``
       the status of every Keras 2.2 backend name in the compatibility table;
+  ``<!-- minigrad:keras-suite -->``
+      the Keras 2.2.4 tests that ``tools/keras_suite.py`` leaves out, and why;
   ``<!-- minigrad:source -->``, ``<!-- minigrad:figure:<name> -->`` and
   ``<!-- minigrad:lessons -->``
       see above.
@@ -37,6 +39,7 @@ stale and nothing generated is committed:
 
 import contextlib
 import importlib
+import importlib.util
 import inspect
 import io
 import json
@@ -260,6 +263,18 @@ def lessons_list():
     return "\n".join(f"1. [{title}]({Path(uri).name})" for uri, title, _ in _state["lessons"]) + "\n"
 
 
+def keras_suite_out_of_scope():
+    """The Keras 2.2.4 tests that ``tools/keras_suite.py`` leaves out, with the reasons."""
+    spec = importlib.util.spec_from_file_location("keras_suite", ROOT / "tools" / "keras_suite.py")
+    suite = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(suite)
+    rows = ["| Keras test | why it is left out |", "|---|---|"]
+    rows += [f"| `{test.replace('tests/', '', 1)}` | {why} |"
+             for test, why in suite.OUT_OF_SCOPE.items()]
+    files = ", ".join(f"`{path.replace('tests/', '', 1)}`" for path in suite.IN_SCOPE)
+    return f"The files run: {files}.\n\n" + "\n".join(rows) + "\n"
+
+
 def generated_source():
     """``f.source`` of the Concepts example, as a code block."""
     example = run_example()
@@ -272,6 +287,7 @@ MARKERS = {
     "viz-api": lambda markdown: viz_api(),
     "unsupported": lambda markdown: unsupported_list(),
     "keras-table": lambda markdown: keras_table(),
+    "keras-suite": lambda markdown: keras_suite_out_of_scope(),
     "lessons": lambda markdown: lessons_list(),
     "source": lambda markdown: generated_source(),
     "figure:forward-graph": lambda markdown: figure_markdown(

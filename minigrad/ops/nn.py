@@ -243,7 +243,7 @@ def bias_add(x, bias, data_format=None):
     array([[11., 22.],
            [13., 24.]], dtype=float32)
     """
-    from .shape import expand_dims, reshape
+    from .shape import reshape
     x, bias = as_node(x), as_node(bias)
     data_format = config.normalize_data_format(data_format, "bias_add")
     if bias.ndim not in (1, x.ndim - 1):
@@ -258,7 +258,7 @@ def bias_add(x, bias, data_format=None):
             bias = reshape(bias, (-1,) + (1,) * (x.ndim - 2))
         else:  # (..., C) -> (C, ...)
             bias = _channels_first(bias)
-    return x + expand_dims(bias, 0) if bias.ndim == x.ndim - 1 else x + bias
+    return x + bias        # NumPy broadcasting lines the bias up from the right
 
 
 def _channels_first(bias):
