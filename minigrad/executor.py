@@ -100,7 +100,9 @@ class Function:
         self.updates = _as_updates(updates)
         for placeholder in self.inputs:
             if not isinstance(placeholder, Placeholder):
-                raise TypeError(f"function: inputs must be placeholders, got {placeholder!r}")
+                hint = ("; K.learning_phase() is a plain int once K.set_learning_phase fixed it: "
+                        "leave it out of the inputs" if isinstance(placeholder, int) else "")
+                raise TypeError(f"function: inputs must be placeholders, got {placeholder!r}{hint}")
         for output in self.outputs:
             if not isinstance(output, Node):
                 raise TypeError(f"function: outputs must be tensors, got {output!r}")
