@@ -83,6 +83,8 @@ def broadcast_shapes(*shapes, op="broadcast"):
     ...
     ValueError: broadcast: shapes (2, 3) and (4, 3) cannot be broadcast together (dimension -2: 2 vs 4)
     """
+    if shapes.count(shapes[0]) == len(shapes):
+        return shapes[0]                  # the common case, decided without the loop below
     result = []
     ndim = max(len(shape) for shape in shapes)
     for axis in range(-1, -ndim - 1, -1):
@@ -408,6 +410,8 @@ def as_node(value, like=None):
     """
     if isinstance(value, Node):
         return value
+    if type(value) in (float, int) and like is not None and like.dtype.kind == "f":
+        return Constant(value, dtype=like.dtype)   # x * 0.5, 1 - x: the commonest literals
     if isinstance(value, (list, tuple)) and any(isinstance(item, Node) for item in value):
         return ops.stack(value)   # [K.shape(x)[0], 3]: a list holding tensors is packed
     if isinstance(value, Update):
@@ -449,8 +453,12 @@ def as_nodes(values):
     >>> [(node.name, node.dtype.name) for node in as_nodes((3, n))]
     [('constant_...', 'int32'), ('n', 'int32')]
     """
-    like = next((value for value in values if isinstance(value, Node)), None)
-    return tuple(as_node(value, like) for value in values)
+    like = None
+    for value in values:
+        if isinstance(value, Node):
+            like = value
+            break
+    return tuple(value if isinstance(value, Node) else as_node(value, like) for value in values)
 
 
 # --------------------------------------------------------------------------

@@ -23,12 +23,18 @@ def result_dtype(ufunc, inputs, op):
     >>> result_dtype(np.add, (n, x), 'add'), result_dtype(np.less, (n, x), 'less')
     (dtype('float64'), dtype('bool'))
     """
-    dtypes = tuple(node.dtype for node in inputs)
-    try:
-        return ufunc.resolve_dtypes(dtypes + (None,) * ufunc.nout)[ufunc.nin]
-    except TypeError:  # NumPy's "no loop for these dtypes"
-        names = ", ".join(dtype.name for dtype in dtypes)
-        raise TypeError(f"{op}: not defined for dtype(s) {names}") from None
+    key = (ufunc, *[node.dtype for node in inputs])
+    if key not in _RESULT_DTYPES:   # asked once per ufunc and dtypes: graphs repeat them
+        dtypes = key[1:]
+        try:
+            _RESULT_DTYPES[key] = ufunc.resolve_dtypes(dtypes + (None,) * ufunc.nout)[ufunc.nin]
+        except TypeError:  # NumPy's "no loop for these dtypes"
+            names = ", ".join(dtype.name for dtype in dtypes)
+            raise TypeError(f"{op}: not defined for dtype(s) {names}") from None
+    return _RESULT_DTYPES[key]
+
+
+_RESULT_DTYPES = {}
 
 
 class Elementwise(Op):
@@ -44,7 +50,7 @@ class Elementwise(Op):
     broadcasts = True
 
     def infer(self, *inputs):
-        shape = broadcast_shapes(*(node.shape for node in inputs), op=self.name)
+        shape = broadcast_shapes(*[node.shape for node in inputs], op=self.name)
         return shape, result_dtype(type(self).ufunc, inputs, self.name)
 
     def forward(self, *arrays):
@@ -69,7 +75,10 @@ class FloatElementwise(Elementwise):
     __slots__ = ()
 
     def __call__(self, *inputs, name=None):
-        return super().__call__(*map(to_float, as_nodes(inputs)), name=name)
+        nodes = as_nodes(inputs)
+        if any(node.dtype.kind != "f" for node in nodes):
+            nodes = tuple(map(to_float, nodes))
+        return super().__call__(*nodes, name=name)
 
 
 def to_float(x):
