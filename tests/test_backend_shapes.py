@@ -197,6 +197,22 @@ def test_getitem_keeps_unknown_dims_and_checks_ranges():
         x[[0, 1]]
 
 
+def test_a_scalar_integer_tensor_index_picks_a_row_as_in_tensorflow():
+    w = K.variable(np.arange(12.0).reshape(4, 3), dtype="float64")
+    i = K.placeholder(shape=(), dtype="int32", name="i")
+    row = w[i]
+    assert row.op.name == "gather" and row.shape == (3,)
+    f = K.function([i], [row])
+    assert f([2])[0].tolist() == [6.0, 7.0, 8.0]
+    with pytest.raises(ValueError, match="index 7 is out of range"):
+        f([7])
+    assert mg.gradcheck(K.sum(w[K.constant(1, dtype="int32")] ** 2), [w])
+    sums = K.map_fn(lambda j: K.sum(w[j]), K.arange(4), dtype="float64")   # Keras's own test idiom
+    assert K.eval(sums).tolist() == [3.0, 12.0, 21.0, 30.0]
+    with pytest.raises(TypeError, match="use K.gather"):
+        w[K.constant([0, 1], dtype="int32")]                  # a vector of indices: say gather
+
+
 def test_getitem_second_derivative():
     x = var64([0.5, -1.0, 2.0])
     (g,) = K.gradients(K.sum(K.square(x[1:]) * x[:-1]), [x])

@@ -7,6 +7,10 @@ around them, not in them:
 
 * a ``conftest.py`` that lets ``pytest.warns(None)`` (removed in pytest 8;
   Keras's tests use it to mean "any warnings, or none") record warnings again;
+* for ``backend_test.py``, which compares "the" backend (TensorFlow's, Theano's
+  or CNTK's module) with NumPy reference operations, a ``conftest.py`` that
+  lets ``from keras.backend import tensorflow_backend`` give minigrad's backend,
+  so each comparison runs on minigrad;
 * the list below of what is out of minigrad's scope -- files and tests about
   convolutions, pooling, recurrent layers, CTC, sparse tensors, other
   backends, TensorBoard, multiprocessing and downloads -- each with the reason.
@@ -54,13 +58,51 @@ IN_SCOPE = [
 ]
 
 _CONV = "builds a convolution layer (outside minigrad's scope: K.conv2d refuses, by name)"
+_CONV_OPS = "convolutions are outside minigrad's scope (K.conv2d and the like refuse, by name)"
 _TF = "TensorBoard needs TensorFlow installed"
 _NUMPY2 = "the test itself needs NumPy < 2"
 _BACKENDS = "the test keys a table by backend name ('tensorflow', 'theano', 'cntk')"
 _H5PY3 = "the test opens an HDF5 file in h5py 2's default mode ('a'); h5py 3 defaults to 'r'"
 
-#: Tests inside those files that need what minigrad leaves out, and why.
+#: Keras's backend tests, run in a process of their own (their conftest.py
+#: stands minigrad's backend in for TensorFlow's module).
+BACKEND_TESTS = "tests/keras/backend/backend_test.py"
+
+_BACKEND = BACKEND_TESTS + "::TestBackend::"
+_BOTH = "compares Theano's backend with TensorFlow's: needs both installed"
+
+#: Tests inside those files that need what minigrad leaves out, and why. A name
+#: ending a test's name stands for all its parametrizations (pytest's --deselect
+#: takes a prefix).
 OUT_OF_SCOPE = {
+    _BACKEND + "test_conv": _CONV_OPS,
+    _BACKEND + "test_dilated_conv": _CONV_OPS,
+    _BACKEND + "test_depthwise_conv": _CONV_OPS,
+    _BACKEND + "test_separable_conv": _CONV_OPS,
+    _BACKEND + "test_pool": "pooling is outside minigrad's scope (K.pool2d refuses, by name)",
+    _BACKEND + "test_pooling_invalid_use": "pooling is outside minigrad's scope",
+    _BACKEND + "test_ctc": "CTC losses are outside minigrad's scope",
+    _BACKEND + "test_sparse_dot": "sparse tensors are outside minigrad's scope",
+    _BACKEND + "test_sparse_concat": "sparse tensors are outside minigrad's scope",
+    _BACKEND + "test_gradient": _BOTH,
+    _BACKEND + "test_function": _BOTH,
+    _BACKEND + "test_in_top_k": _BOTH,
+    _BACKEND + "test_spatial_2d_padding": _BOTH,
+    _BACKEND + "test_spatial_3d_padding": _BOTH,
+    _BACKEND + "test_batchnorm": _BOTH,
+    _BACKEND + "test_elementwise_operations":
+        "its NumPy reference calls scipy.misc.logsumexp, removed in SciPy 1.10",
+    _BACKEND + "test_set_floatx":
+        "checks TensorFlow's variable dtype names ('float16_ref')",
+    _BACKEND + "test_repeat_elements":
+        "checks the _keras_shape TensorFlow's backend sets on repeat_elements' result; "
+        "minigrad leaves Keras's attributes to Keras's engine (K.int_shape gives that shape)",
+    _BACKEND + "test_resize_images_bilinear":
+        "interpolation='bilinear' (TensorFlow only in Keras 2.2.4); minigrad resizes by "
+        "'nearest'",
+    _BACKEND + "test_bias_add":
+        "a channels_first bias of rank ndim - 1: Keras 2.2.4 reshapes it, which scrambles "
+        "its values; minigrad moves its channel axis (a documented difference)",
     "tests/keras/activations_test.py::test_selu":
         "demands bit-equality (rtol 1e-7 in float32) with NumPy evaluating "
         "(e^x - 1) * scale * alpha; Keras's selu is scale * elu(x, alpha), which "
@@ -114,6 +156,15 @@ def warns(expected_warning=None, *args, **kwargs):
 pytest.warns = warns
 '''
 
+BACKEND_CONFTEST = '''\
+import sys
+
+import minigrad.backend
+
+# backend_test.py checks "the" backend against NumPy: let that be minigrad's.
+sys.modules["keras.backend.tensorflow_backend"] = minigrad.backend
+'''
+
 
 def unpack_tests():
     """Keras 2.2.4's ``tests/`` folder, downloaded and unpacked once."""
@@ -131,15 +182,22 @@ def unpack_tests():
             member.name = member.name[len("Keras-2.2.4/"):]
         archive.extractall(TESTS, members=members, filter="data")
     (TESTS / "tests" / "conftest.py").write_text(CONFTEST)
+    (TESTS / "tests" / "keras" / "backend" / "conftest.py").write_text(BACKEND_CONFTEST)
+
+
+def run(files, argv):
+    """pytest on ``files`` in a process of its own; its exit code."""
+    deselect = [arg for test in OUT_OF_SCOPE for arg in ("--deselect", test)]
+    env = dict(os.environ, KERAS_BACKEND="minigrad.backend", MPLBACKEND="Agg")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir",
+               str(TESTS), *deselect, *files, *argv]
+    return subprocess.run(command, cwd=TESTS, env=env).returncode
 
 
 def main(argv):
     unpack_tests()
-    deselect = [arg for test in OUT_OF_SCOPE for arg in ("--deselect", test)]
-    env = dict(os.environ, KERAS_BACKEND="minigrad.backend", MPLBACKEND="Agg")
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir",
-               str(TESTS), *deselect, *IN_SCOPE, *argv]
-    return subprocess.run(command, cwd=TESTS, env=env).returncode
+    codes = [run([BACKEND_TESTS], argv), run(IN_SCOPE, argv)]
+    return max(codes)
 
 
 if __name__ == "__main__":

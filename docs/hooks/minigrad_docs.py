@@ -271,7 +271,8 @@ def keras_suite_out_of_scope():
     rows = ["| Keras test | why it is left out |", "|---|---|"]
     rows += [f"| `{test.replace('tests/', '', 1)}` | {why} |"
              for test, why in suite.OUT_OF_SCOPE.items()]
-    files = ", ".join(f"`{path.replace('tests/', '', 1)}`" for path in suite.IN_SCOPE)
+    files = ", ".join(f"`{path.replace('tests/', '', 1)}`"
+                      for path in [suite.BACKEND_TESTS] + suite.IN_SCOPE)
     return f"The files run: {files}.\n\n" + "\n".join(rows) + "\n"
 
 

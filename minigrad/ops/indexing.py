@@ -10,7 +10,7 @@ any number of times.
 import numpy as np
 
 from .. import config
-from ..graph import Op, as_node, count_argument, format_shape, same_shape
+from ..graph import Node, Op, as_node, count_argument, format_shape, same_shape
 
 _slice, _max = slice, max  # builtins; this module's own `slice` is K.slice
 
@@ -251,7 +251,9 @@ class OneHot(Op):
 
 def getitem(x, key):
     """``x[key]`` for a basic NumPy index: ints, slices, ``None`` (a new
-    axis) and ``...``. This is what ``node[...]`` calls.
+    axis) and ``...``. This is what ``node[...]`` calls. A scalar integer
+    *tensor* picks one row, as in TensorFlow: ``x[i]`` is ``K.gather(x, i)``
+    (Keras code indexes so inside ``K.map_fn``).
 
     >>> from minigrad import backend as K
     >>> x = K.constant([[1., 2., 3.], [4., 5., 6.]])
@@ -259,8 +261,12 @@ def getitem(x, key):
     array([4., 6.], dtype=float32)
     >>> K.int_shape(K.placeholder(shape=(None, 3))[:, None, 1:])
     (None, 1, 2)
+    >>> K.eval(x[K.constant(1, dtype='int32')])
+    array([4., 5., 6.], dtype=float32)
     """
     x = as_node(x)
+    if isinstance(key, Node) and key.shape == () and key.dtype.kind in "iu":
+        return gather(x, key)
     return GetItem(normalize_key(key, x.shape))(x)
 
 
