@@ -33,13 +33,14 @@ def share_settings_with(module):
     ``keras.json``.
 
     >>> import types
+    >>> before = SETTINGS
     >>> keras_common = types.SimpleNamespace(_FLOATX='float64', _EPSILON=1e-7,
     ...                                      _IMAGE_DATA_FORMAT='channels_last')
     >>> share_settings_with(keras_common); floatx()
     'float64'
-    >>> keras_common._FLOATX = 'float32'; floatx()    # Keras's set_floatx, seen here
-    'float32'
-    >>> share_settings_with(types.SimpleNamespace(**vars(keras_common)))  # (undo, for this example)
+    >>> keras_common._FLOATX = 'float16'; floatx()    # Keras's set_floatx, seen here
+    'float16'
+    >>> share_settings_with(before)                   # (undo, for this example)
     """
     global SETTINGS
     SETTINGS = module
