@@ -268,11 +268,14 @@ class Optimizer:
         for p in params:
             if not isinstance(p, Variable):
                 raise TypeError(f"{type(self).__name__}: params must be variables, got {p!r}")
-            if p.dtype != self.lr.dtype:
-                raise TypeError(f"{type(self).__name__}: parameter {p.name!r} is {p.dtype.name}, but "
-                                f"the optimizer computes in {self.lr.dtype.name} (floatx when it "
-                                "was made); mixed precision is not supported: make them agree "
-                                "(K.set_floatx before building both)")
+            if np.promote_types(p.dtype, self.lr.dtype) != p.dtype:
+                # A wider parameter (float64 under a float32 optimizer) takes
+                # float64 steps; a narrower one would get steps it cannot hold.
+                raise TypeError(f"{type(self).__name__}: parameter {p.name!r} is {p.dtype.name}, "
+                                f"narrower than the optimizer's {self.lr.dtype.name} (floatx when "
+                                "it was made), so its steps would not fit it; make the optimizer "
+                                f"under K.set_floatx({p.dtype.name!r}), or the parameter "
+                                f"{self.lr.dtype.name}")
         grads = self.get_gradients(loss, params)
         self.updates = [K.update_add(self.iterations, 1)]
         return params, grads
