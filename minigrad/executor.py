@@ -38,6 +38,7 @@ import itertools
 import keyword
 import linecache
 import re
+import traceback
 import weakref
 
 import numpy as np
@@ -221,6 +222,7 @@ class Function:
         try:
             return self._run(arrays, variable_values)
         except Exception as error:
+            traceback.clear_frames(error.__traceback__)  # the failed run's temporaries go first
             self._restore(draws)
             self._evaluate(arrays, variable_values)
             raise EvaluationError(f"{self.name}: the compiled call failed ({type(error).__name__}: "

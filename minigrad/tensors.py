@@ -1,7 +1,6 @@
 """Making leaves (placeholders, variables, constants), reading and writing
 variable values, static shape queries, and updates -- Keras 2's names."""
 
-import collections
 import itertools
 import threading
 
@@ -250,7 +249,7 @@ def install(variables, arrays):
     bytecodes: the variables change all together or not at all. Everything
     that could fail (checks, copies) is done before.
     """
-    collections.deque(map(setattr, variables, itertools.repeat("value"), arrays), maxlen=0)
+    any(map(setattr, variables, itertools.repeat("value"), arrays))  # setattr gives None: runs to the end
 
 
 def convert(value, dtype, what, verb="fed to it"):
