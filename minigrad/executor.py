@@ -282,11 +282,6 @@ class Function:
             arrays.append(array)
         return arrays
 
-    def __reduce_ex__(self, protocol):
-        raise TypeError(f"function {self.name!r} cannot be pickled or copied: it holds compiled "
-                        "code; pickle its graph (inputs, outputs, updates) and call K.function "
-                        "again")
-
     @staticmethod
     def _deliver(outputs, fed):
         """The outputs as arrays the caller owns: a variable's value, a view,
@@ -299,6 +294,11 @@ class Function:
             seen.add(id(array))
             delivered.append(array)
         return delivered
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError(f"function {self.name!r} cannot be pickled or copied: it holds compiled "
+                        "code; pickle its graph (inputs, outputs, updates) and call K.function "
+                        "again")
 
     def __repr__(self):
         return (f"<Function {self.name!r}: {len(self.inputs)} inputs, {len(self.outputs)} outputs, "
