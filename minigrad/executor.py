@@ -222,6 +222,8 @@ class Function:
         try:
             return self._run(arrays, variable_values)
         except Exception as error:
+            if self.source is None:
+                raise  # the node-by-node run (of a very large graph) has named the node
             traceback.clear_frames(error.__traceback__)  # the failed run's temporaries go first
             self._restore(draws)
             self._evaluate(arrays, variable_values)

@@ -556,8 +556,9 @@ def test_pickling_a_function_or_a_trace_says_what_to_pickle_instead(what):
 
 def test_a_trace_keeps_its_own_copy_of_the_fed_arrays():
     x = K.placeholder(shape=(2,), name="x")
-    trace = K.function([x], [K.reshape(x, (2, 1))]).trace([data := np.array([1.0, 2.0], "float32")])
-    data[0] = 100.0
+    data = np.array([1.0, 2.0], "float32")
+    trace = K.function([x], [K.reshape(x, (2, 1))]).trace([data])
+    data[0] = 100.0                           # the caller reuses its array
     assert trace.value(x).tolist() == [1.0, 2.0]
     assert trace.steps[-1].value.ravel().tolist() == [1.0, 2.0]
 
@@ -566,3 +567,16 @@ def test_eval_of_a_tensor_that_needs_a_feed_says_to_compile_it():
     x = K.placeholder(shape=(2,), name="x")
     with pytest.raises(ValueError, match=r"eval: .* placeholder 'x'.*K\.function\(\[x\], \[.*\]\)"):
         K.eval(K.sum(x))
+
+
+def test_a_failure_past_codegen_limit_is_named_without_a_second_run(monkeypatch):
+    monkeypatch.setattr(executor, "CODEGEN_LIMIT", 5)
+    x, y = _chain(10, 3)
+    z = K.placeholder(shape=(None,), dtype="float64", name="z")
+    f = K.function([x, z], [y + z])
+    runs = []
+    monkeypatch.setattr(f, "_evaluate", lambda *args, **kwargs: runs.append(1) or
+                        executor.Function._evaluate(f, *args, **kwargs))
+    with pytest.raises(executor.EvaluationError) as caught:
+        f([np.ones(3), np.zeros(2)])
+    assert caught.value.node is f.outputs[0] and runs == [1]
