@@ -22,24 +22,30 @@ the expression ``m_t`` once and uses it in both ``K.update(m, m_t)`` and
 ``K.update(p, p - lr * m_t)``.
 
 Very large graphs (more than ``CODEGEN_LIMIT`` ops) skip step 3 and run
-node by node, as a trace does.
+node by node, as a trace does, releasing each value after its last use too.
 
 If anything fails -- a bad feed, an op that cannot run, an update of the
-wrong shape -- no variable changes, and the error names the node.
+wrong shape, a ``KeyboardInterrupt`` -- no variable changes, the random ops
+are left as they were, and the error names the node (found by replaying the
+call node by node, from the same random draws).
 
 ``f.trace(feeds)`` runs the same call step by step instead, recording each
 node's value (see ``minigrad.trace``); the compiled path records nothing,
 so tracing costs nothing when it is off.
 """
 
+import itertools
 import keyword
 import linecache
 import re
+import traceback
+import weakref
 
 import numpy as np
 
 from .graph import (Constant, Node, Placeholder, PlaceholderWithDefault, Update, Variable,
                     format_shape, is_fully_known, topological_order)
+from .tensors import VALUES_LOCK, convert, install
 from .trace import Trace, TraceStep, TraceUpdate
 
 
@@ -47,6 +53,11 @@ from .trace import Trace, TraceStep, TraceUpdate
 #: code: Python takes about 25 microseconds to compile each generated line,
 #: which for a very long chain costs more than the calls it would speed up.
 CODEGEN_LIMIT = 10_000
+
+
+#: A number per compiled function, so each one's source has its own
+#: ``linecache`` entry (tracebacks and warnings show the right line).
+_compilations = itertools.count(1)
 
 
 #: Ufunc results of at least this many entries are written into the buffer
@@ -78,6 +89,16 @@ class Function:
     ``source`` (the generated Python, or ``None`` for a graph run node by
     node), ``inputs``, ``outputs``, ``updates``.
 
+    Threads and interrupts: calls may come from several threads. One lock
+    (``minigrad.tensors.VALUES_LOCK``, also taken by ``K.set_value``) lets
+    one call at a time read the variables, compute and assign its updates,
+    so no update is lost and no call sees another's half done; calls
+    therefore take turns rather than run in parallel. The new values are
+    checked and copied first, then assigned in one step that neither a
+    ``KeyboardInterrupt`` nor another thread can split
+    (``minigrad.tensors.install``). A ``Function`` cannot be pickled or
+    copied (it holds compiled code): pickle the graph and compile it again.
+
     >>> from minigrad import backend as K
     >>> x = K.placeholder(shape=(None,), name='x')
     >>> f = K.function([x], [K.tanh(x) * 2], name='f')
@@ -98,11 +119,14 @@ class Function:
         self.inputs = _as_list(inputs, "inputs")
         self.outputs = _as_list(outputs, "outputs")
         self.updates = _as_updates(updates)
-        for placeholder in self.inputs:
+        for position, placeholder in enumerate(self.inputs):
             if not isinstance(placeholder, Placeholder):
                 hint = ("; K.learning_phase() is a plain int once K.set_learning_phase fixed it: "
                         "leave it out of the inputs" if isinstance(placeholder, int) else "")
                 raise TypeError(f"function: inputs must be placeholders, got {placeholder!r}{hint}")
+            if placeholder in self.inputs[:position]:
+                raise ValueError(f"function: placeholder {placeholder.name!r} is listed twice in "
+                                 "`inputs`; list each input once and feed it once")
         for output in self.outputs:
             if not isinstance(output, Node):
                 raise TypeError(f"function: outputs must be tensors, got {output!r}")
@@ -115,6 +139,10 @@ class Function:
                        and not isinstance(node, PlaceholderWithDefault) and node not in fed]
         self._variables = [node for node in self.order if node not in fed
                            and isinstance(node, (Variable, PlaceholderWithDefault))]
+        self._targets = [update.variable for update in self.updates]
+        self._dying = _last_uses(self.order, set(self.outputs) | {u.value for u in self.updates})
+        self._generators = list({id(node.op): node.op.generator for node in self.order
+                                 if getattr(node.op, "generator", None) is not None}.values())
         if sum(node.op is not None for node in self.order) <= CODEGEN_LIMIT:
             self.source, self._run = _compile(self)
         else:
@@ -126,16 +154,10 @@ class Function:
             raise TypeError(f"{self.name}: pass the arrays in one list, one per input "
                             f"{[node.name for node in self.inputs]}: f([a, b]), not f(a, b)")
         arrays = self._check_feeds(feeds)
-        old = [variable.value for variable in self._variables]
-        try:
-            outputs, new_values = self._run(arrays, old)
-        except Exception as error:
-            # Replay step by step to name the failing node (raises EvaluationError).
-            self._evaluate(arrays, old)
-            raise EvaluationError(f"{self.name}: the compiled call failed ({type(error).__name__}: "
-                                  f"{error}) although a step-by-step replay did not", None) from error
         fed = {id(array) for array in arrays}
-        self._commit(new_values, fed)
+        with VALUES_LOCK:
+            outputs, checked = self._step(arrays, fed, self._run_or_explain)
+            install(self._targets, checked)
         return self._deliver(outputs, fed)
 
     def trace(self, feeds=()):
@@ -150,16 +172,21 @@ class Function:
         >>> trace.updates
         [<TraceUpdate v: 2.0 -> 3.0>]
         """
-        arrays = self._check_feeds(feeds)
-        old = [variable.value for variable in self._variables]
-        values = self._evaluate(arrays, old)
-        outputs, new_values = self._results(values)
-        before = [update.variable.value for update in self.updates]
+        # The trace keeps its own copies: the caller may reuse its arrays.
+        arrays = [array.copy() for array in self._check_feeds(feeds)]
         fed = {id(array) for array in arrays}
-        self._commit(new_values, fed)
+        values = {}
+
+        def evaluate(arrays, variable_values, draws):
+            values.update(self._evaluate(arrays, variable_values, keep=True))
+            return self._results(values)
+        with VALUES_LOCK:
+            outputs, checked = self._step(arrays, fed, evaluate)
+            before = [variable.value for variable in self._targets]
+            install(self._targets, checked)
         steps = [TraceStep(index, node, values[node]) for index, node in enumerate(self.order)]
-        changes = [TraceUpdate(update.variable, previous, update.variable.value)
-                   for update, previous in zip(self.updates, before)]
+        changes = [TraceUpdate(variable, previous, new)
+                   for variable, previous, new in zip(self._targets, before, checked)]
         return Trace(self, self._deliver(outputs, fed), steps, changes)
 
     # ------------------------------------------------------------------ steps
@@ -178,8 +205,43 @@ class Function:
                              f"{[node.name for node in self.inputs]}, got {len(feeds)}")
         return [_check_feed(placeholder, value) for placeholder, value in zip(self.inputs, feeds)]
 
-    def _evaluate(self, arrays, variable_values):
-        """Every node's value, computed one node at a time (the slow, visible path)."""
+    def _step(self, arrays, fed, run):
+        """A call's work up to the assignment, under the lock: read the
+        variables, ``run(arrays, values, draws)``, check the new values.
+        If anything fails, even by an interrupt, the random ops' generators
+        go back to where they were: a failed call draws nothing."""
+        old = [variable.value for variable in self._variables]
+        draws = [generator.bit_generator.state for generator in self._generators]
+        try:
+            outputs, new_values = run(arrays, old, draws)
+            return outputs, self._checked(new_values, fed)
+        except BaseException:
+            self._restore(draws)
+            raise
+
+    def _run_or_explain(self, arrays, variable_values, draws):
+        """``self._run``; if it fails, a node-by-node replay of the call, from
+        the same random draws, raises an ``EvaluationError`` naming the node."""
+        try:
+            return self._run(arrays, variable_values)
+        except Exception as error:
+            if self.source is None:
+                raise  # the node-by-node run (of a very large graph) has named the node
+            traceback.clear_frames(error.__traceback__)  # the failed run's temporaries go first
+            self._restore(draws)
+            self._evaluate(arrays, variable_values)
+            raise EvaluationError(f"{self.name}: the compiled call failed ({type(error).__name__}: "
+                                  f"{error}) although a step-by-step replay did not", None) from error
+
+    def _restore(self, draws):
+        """Put the random ops' generators back to the states ``draws``."""
+        for generator, state in zip(self._generators, draws):
+            generator.bit_generator.state = state
+
+    def _evaluate(self, arrays, variable_values, keep=False):
+        """Every node's value, computed one node at a time (the slow, visible
+        path). Unless ``keep`` (a trace keeps them all), each value is dropped
+        after its last use, as the generated code's ``del`` lines do."""
         values = dict(zip(self.inputs, arrays))
         values.update(zip(self._variables, variable_values))
         for node in self.order:
@@ -191,6 +253,10 @@ class Function:
                     values[node] = node.op.kernel()(*args)
                 except Exception as error:
                     raise _explain(node, args, error) from error
+                if not keep:
+                    for source in self._dying[node]:
+                        del values[source]
+                del args
         return values
 
     def _run_stepwise(self, arrays, variable_values):
@@ -202,8 +268,9 @@ class Function:
         return ([values[node] for node in self.outputs],
                 [values[update.value] for update in self.updates])
 
-    def _commit(self, new_values, fed):
-        """Check every update, then assign them all (all or nothing)."""
+    def _checked(self, new_values, fed):
+        """The arrays the updates will assign, each checked against its
+        variable and made read-only (``install`` then assigns them all)."""
         arrays = []
         for update, value in zip(self.updates, new_values):
             variable = update.variable
@@ -218,8 +285,7 @@ class Function:
                 array = array.copy()
             array.flags.writeable = False
             arrays.append(array)
-        for update, array in zip(self.updates, arrays):
-            update.variable.value = array
+        return arrays
 
     @staticmethod
     def _deliver(outputs, fed):
@@ -233,6 +299,11 @@ class Function:
             seen.add(id(array))
             delivered.append(array)
         return delivered
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError(f"function {self.name!r} cannot be pickled or copied: it holds compiled "
+                        "code; pickle its graph (inputs, outputs, updates) and call K.function "
+                        "again")
 
     def __repr__(self):
         return (f"<Function {self.name!r}: {len(self.inputs)} inputs, {len(self.outputs)} outputs, "
@@ -293,19 +364,7 @@ def _as_updates(updates):
 
 
 def _check_feed(placeholder, value):
-    try:
-        array = np.asarray(value)
-    except Exception as error:
-        raise TypeError(f"placeholder {placeholder.name!r}: cannot convert the fed value "
-                        f"to an array ({error})") from None
-    if array.dtype != placeholder.dtype:
-        with np.errstate(over="ignore", invalid="ignore"):  # reported below, by name
-            converted = array.astype(placeholder.dtype) if array.dtype.kind in "biuf" else None
-        if converted is None or _lost(array, converted):
-            raise TypeError(f"placeholder {placeholder.name!r} has dtype {placeholder.dtype.name}; "
-                            f"the {array.dtype.name} array fed to it cannot be converted without "
-                            "losing values")
-        array = converted
+    array = convert(value, placeholder.dtype, f"placeholder {placeholder.name!r}")
     shape = placeholder.shape
     if array.ndim != len(shape) or any(dim is not None and dim != size
                                        for dim, size in zip(shape, array.shape)):
@@ -314,14 +373,19 @@ def _check_feed(placeholder, value):
     return array
 
 
-def _lost(original, converted):
-    """Whether converting changed more than float rounding: an integer that
-    wrapped around, a float that was not a whole number fed to an integer
-    placeholder (``1.0`` is fine: Keras feeds the learning phase so), or a
-    finite float that overflowed to infinity."""
-    if converted.dtype.kind in "iub":
-        return not np.array_equal(original, converted)
-    return bool(np.any(np.isinf(converted) & np.isfinite(original)))
+def _last_uses(order, kept):
+    """For each op node, the inputs it is the last to read (in input order):
+    once it is computed their values can go, unless they are ``kept``
+    (outputs and new values). Leaves are never released: they are held
+    elsewhere anyway."""
+    last = {}
+    for node in order:
+        if node.op is not None:
+            for source in node.inputs:
+                last[source] = node
+    return {node: [source for source in dict.fromkeys(node.inputs)
+                   if source.op is not None and source not in kept and last[source] is node]
+            for node in order if node.op is not None}
 
 
 def _explain(node, args, error):
@@ -354,12 +418,6 @@ def _compile(function):
             namespace[ident[node]] = node.value
 
     program = [node for node in function.order if node.op is not None]
-    kept = set(function.outputs) | {update.value for update in function.updates}
-    last_use = {}
-    for step, node in enumerate(program):
-        for source in node.inputs:
-            last_use[source] = step
-
     fn_name = names.new(function.name)
     lines = [f"def {fn_name}(feeds, variables):"]
     if function.inputs:
@@ -368,13 +426,12 @@ def _compile(function):
         lines.append(f"    {_tuple(ident[node] for node in function._variables)} = variables")
     kernels = {}
     fresh = set()  # temporaries holding a new, writable array of their own (ufunc results)
-    for step, node in enumerate(program):
+    for node in program:
         ident[node] = names.new(node.name)
         kernel = node.op.kernel()
         if id(kernel) not in kernels:
             kernels[id(kernel)] = _kernel_name(kernel, node.op, names, namespace)
-        dead = [source for source in dict.fromkeys(node.inputs)
-                if source.op is not None and last_use[source] == step and source not in kept]
+        dead = function._dying[node]
         args = [ident[source] for source in node.inputs]
         buffer = _reusable_buffer(node, kernel, dead, fresh)
         if buffer is not None:
@@ -396,8 +453,10 @@ def _compile(function):
     lines.append(f"    return {outputs}, {new_values}")
     source = "\n".join(lines) + "\n"
 
-    filename = f"<minigrad {fn_name}>"
+    # Its own key in linecache, dropped with the function.
+    filename = f"<minigrad {fn_name} #{next(_compilations)}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    weakref.finalize(function, linecache.cache.pop, filename, None)
     exec(compile(source, filename, "exec"), namespace)
     return source, namespace[fn_name]
 

@@ -30,6 +30,7 @@ chain of a hundred thousand nodes is no harder than a chain of three.
 
 import itertools
 import operator
+import threading
 
 import numpy as np
 
@@ -220,6 +221,31 @@ class Op:
 KERAS_ATTRIBUTES = ("_keras_shape", "_uses_learning_phase", "_keras_history")
 
 
+#: NumPy's ufuncs that Node's operators stand for, by the op function's name.
+_OPERATOR_UFUNCS = {np.add: "add", np.subtract: "subtract", np.multiply: "multiply",
+                    np.true_divide: "divide", np.power: "pow", np.matmul: "dot",
+                    np.less: "less", np.less_equal: "less_equal", np.greater: "greater",
+                    np.greater_equal: "greater_equal"}
+
+
+def _numpy_meets_a_node(node, ufunc, method, *inputs, **kwargs):
+    """``Node.__array_ufunc__``: NumPy asks a tensor what a ufunc means for it.
+
+    ``array * x`` (NumPy's operator runs first) builds the node ``x``'s own
+    operator would; any other ufunc (``np.exp(x)``) is refused with a
+    pointer to the backend function, rather than NumPy's bare "does not
+    support ufuncs": a tensor has no numbers until a compiled function runs.
+    """
+    if ufunc in (np.equal, np.not_equal) and method == "__call__":
+        return ufunc is np.not_equal  # ``array == node``: identity, as ``==`` on nodes
+    name = _OPERATOR_UFUNCS.get(ufunc)
+    if name is not None and method == "__call__" and not kwargs:
+        return getattr(ops, name)(*inputs)
+    raise TypeError(f"np.{ufunc.__name__} cannot compute with the symbolic tensor {node.name!r}: "
+                    f"it has no values until a compiled function runs; use the backend "
+                    f"function, K.{ufunc.__name__}({node.name}), or K.eval a tensor first")
+
+
 class Node:
     """A tensor in the graph: the output of ``op`` applied to ``inputs``.
 
@@ -236,8 +262,8 @@ class Node:
     """
 
     __slots__ = ("op", "inputs", "shape", "dtype", "name", "uid", *KERAS_ATTRIBUTES)
-    # Makes NumPy defer to Node's reflected operators: ``array * node`` is a node.
-    __array_ufunc__ = None
+    # NumPy asks a node what its ufuncs mean: ``array * node`` is a node.
+    __array_ufunc__ = _numpy_meets_a_node
 
     def __init__(self, op, inputs, shape, dtype, name=None):
         self.op = op
@@ -298,6 +324,75 @@ class Node:
     # ``==`` stays identity, as in TensorFlow 1: nodes are dictionary keys.
     __eq__ = object.__eq__
     __hash__ = object.__hash__
+
+    # Copying and pickling. By default a node's state holds its inputs, whose
+    # states hold theirs, ...: pickle and deepcopy would recurse as deep as
+    # the graph. Here a node's state starts with all its ancestors, inputs
+    # first (`_Ancestors`), so each one is written after its own inputs, a
+    # single level down; the memo of pickle (and of deepcopy) then writes
+    # every node once, and tensors copied together keep sharing their graph.
+    def __reduce_ex__(self, protocol):
+        return _blank_node, (type(self),), (_Ancestors.of(self), _slot_values(self))
+
+    def __setstate__(self, state):
+        _, slots = state
+        for name, value in slots.items():
+            setattr(self, name, value)
+        if isinstance(slots.get("value"), np.ndarray):
+            self.value.flags.writeable = False  # a copy stays read-only (see Variable)
+
+
+def _blank_node(cls):
+    """A node of class ``cls`` with no attributes yet (``__setstate__`` fills them)."""
+    return cls.__new__(cls)
+
+
+def _slot_values(node):
+    """Every attribute ``node`` has, by name (``__slots__`` of all its classes)."""
+    names = [name for cls in type(node).__mro__ for name in getattr(cls, "__slots__", ())]
+    return {name: getattr(node, name) for name in names if hasattr(node, name)}
+
+
+#: Per thread: ids of the nodes that an `_Ancestors` is writing right now.
+_writing = threading.local()
+
+
+class _Ancestors(list):
+    """The ancestors of a node being pickled or deep-copied, in topological
+    order, written ahead of the node's own state (see ``Node.__reduce_ex__``).
+
+    Only the outermost node lists them: while its ancestors are written, an
+    ancestor's own ``_Ancestors`` is empty, so the work stays linear. It is a
+    list (pickle rebuilds it by appending) whose items come from a generator,
+    which knows when the writing ends and forgets the ids then.
+    """
+
+    __slots__ = ("node",)
+
+    @classmethod
+    def of(cls, node):
+        """The ancestors to write ahead of ``node``: ``None`` for a leaf, or
+        for a node whose ancestors are already being written."""
+        if not node.inputs or id(node) in _writing.__dict__.get("ids", ()):
+            return None
+        ancestors = cls()
+        ancestors.node = node
+        return ancestors
+
+    def __reduce_ex__(self, protocol):
+        return _Ancestors, (), None, self._written_first()
+
+    def _written_first(self):
+        writing = _writing.__dict__.setdefault("ids", set())
+        if id(self.node) in writing:
+            return
+        ancestors = [node for node in topological_order([self.node])[:-1] if id(node) not in writing]
+        ids = {id(node) for node in ancestors} | {id(self.node)}
+        writing.update(ids)
+        try:
+            yield from ancestors
+        finally:
+            writing.difference_update(ids)
 
 
 class Variable(Node):

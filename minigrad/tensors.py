@@ -2,6 +2,8 @@
 variable values, static shape queries, and updates -- Keras 2's names."""
 
 import contextlib
+import itertools
+import threading
 
 import numpy as np
 
@@ -36,6 +38,13 @@ def name_scope(name):
 
 def _scoped(name):
     return "/".join(_NAME_SCOPES + [name]) if name is not None and _NAME_SCOPES else name
+
+
+#: Held while a compiled function reads the variables, computes its updates
+#: and assigns them, and while ``set_value`` assigns: calls and assignments
+#: from several threads take turns, so that no update is lost and none is
+#: seen half done. Re-entrant, so a kernel may itself call a compiled function.
+VALUES_LOCK = threading.RLock()
 
 
 # --------------------------------------------------------------------------
@@ -286,18 +295,71 @@ def batch_set_value(tuples):
     >>> K.batch_set_value([(a, 1.), (b, [2., 3.])]); K.get_value(b)
     array([2., 3.], dtype=float32)
     """
-    checked = []
+    variables, arrays = [], []
     for x, value in tuples:
         if not isinstance(x, Variable):
             raise TypeError(f"set_value: {x!r} is not a variable")
-        array = np.array(value, dtype=x.dtype, copy=True)
+        array = np.array(convert(value, x.dtype, f"set_value: variable {x.name!r}", "given"))
         if array.shape != x.value.shape:
             raise ValueError(f"set_value: variable {x.name!r} has shape {x.value.shape}; "
                              f"got a value of shape {array.shape}")
         array.flags.writeable = False
-        checked.append((x, array))
-    for x, array in checked:
-        x.value = array
+        variables.append(x)
+        arrays.append(array)
+    with VALUES_LOCK:
+        install(variables, arrays)
+
+
+def install(variables, arrays):
+    """Give each variable its new array, in one step that nothing can split.
+
+    ``map`` and ``setattr`` are C functions, so no Python bytecode runs
+    between two assignments, and CPython runs signal handlers (where
+    ``KeyboardInterrupt`` is raised) and switches threads only between
+    bytecodes: the variables change all together or not at all. Everything
+    that could fail (checks, copies) is done before.
+    """
+    any(map(setattr, variables, itertools.repeat("value"), arrays))  # setattr gives None: runs to the end
+
+
+def convert(value, dtype, what, verb="fed to it"):
+    """``value`` as an array of ``dtype``: the rule for numbers that come from
+    outside, fed to a placeholder or given to ``set_value``.
+
+    Only numbers (not ``None``, strings or objects), and converted only when
+    no value is lost: an integer that would wrap around, a float that is not
+    a whole number given to an integer tensor (2.7; 2.0 is fine) or a finite
+    float that would overflow to infinity (1e40 in float32) raises
+    ``TypeError`` naming ``what``.
+
+    >>> convert([1, 2], np.dtype('float32'), "placeholder 'x'")
+    array([1., 2.], dtype=float32)
+    >>> convert([1e40], np.dtype('float32'), "placeholder 'x'")
+    Traceback (most recent call last):
+    TypeError: placeholder 'x' has dtype float32; the float64 array fed to it cannot be converted without losing values
+    """
+    try:
+        array = np.asarray(value)
+    except Exception as error:
+        raise TypeError(f"{what}: cannot convert the value {verb} to an array ({error})") from None
+    if array.dtype == dtype:
+        return array
+    with np.errstate(over="ignore", invalid="ignore"):  # a loss is reported below, by name
+        converted = array.astype(dtype) if array.dtype.kind in "biuf" else None
+    if converted is None or _lost(array, converted):
+        raise TypeError(f"{what} has dtype {dtype.name}; the {array.dtype.name} array {verb} "
+                        "cannot be converted without losing values")
+    return converted
+
+
+def _lost(original, converted):
+    """Whether converting changed more than float rounding: an integer that
+    wrapped around, a float that was not a whole number given to an integer
+    tensor (``1.0`` is fine: Keras feeds the learning phase so), or a finite
+    float that overflowed to infinity."""
+    if converted.dtype.kind in "iub":
+        return not np.array_equal(original, converted)
+    return bool(np.any(np.isinf(converted) & np.isfinite(original)))
 
 
 def eval(x):
@@ -308,7 +370,14 @@ def eval(x):
     array(6., dtype=float32)
     """
     from .executor import Function
-    return Function([], [as_node(x)], name="eval")([])[0]
+    function = Function([], [as_node(x)], name="eval")
+    if function._unfed:
+        names = [node.name for node in function._unfed]
+        raise ValueError(f"eval: {function.outputs[0].name!r} depends on placeholder "
+                         f"{', '.join(map(repr, names))}, and eval feeds nothing; compile it "
+                         f"with f = K.function([{', '.join(names)}], [tensor]) and call "
+                         f"f([value{', value' * (len(names) - 1)}])")
+    return function([])[0]
 
 
 # --------------------------------------------------------------------------

@@ -156,6 +156,11 @@ class Trace:
         from .viz.trace_view import trace_widget
         return trace_widget(self, **options)
 
+    def __reduce_ex__(self, protocol):
+        raise TypeError("a Trace cannot be pickled or copied: it refers to the compiled function "
+                        "(made by K.function, which holds compiled code); pickle the values "
+                        "instead, e.g. {step.node.name: step.value for step in trace.steps}")
+
     def _repr_html_(self):
         from .viz.trace_view import trace_table_html
         return trace_table_html(self)

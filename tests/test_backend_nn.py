@@ -273,3 +273,16 @@ def test_sparse_crossentropy_reads_the_true_class_and_refuses_bad_labels():
         K.sparse_categorical_crossentropy(K.constant([1], "int32"), K.constant([[0.2, 0.8], [0.5, 0.5]]))
     w = K.variable([[0.3, -0.2, 0.1], [0.0, 0.4, -0.5]], dtype="float64")
     assert mg.gradcheck(K.sparse_categorical_crossentropy(K.constant([2, 1], "int32"), w, from_logits=True), [w])
+
+
+def test_sparse_crossentropy_takes_whole_float_labels_and_refuses_fractions():
+    import numpy as np
+    import minigrad as mg
+    from minigrad import backend as K
+    probabilities = K.constant([[0.2, 0.8], [0.5, 0.5]])
+    labels = K.placeholder(shape=(2,), name="labels")
+    f = K.function([labels], [K.sparse_categorical_crossentropy(labels, probabilities)])
+    np.testing.assert_allclose(f([[1.0, 0.0]])[0], -np.log([0.8, 0.5]), rtol=1e-6)
+    for bad in ([0.5, 1.0], [1.0, np.nan]):
+        with pytest.raises(mg.EvaluationError, match="labels must be whole numbers, got (0.5|nan)"):
+            f([bad])

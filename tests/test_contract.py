@@ -1,4 +1,16 @@
-"""The public API contract (/work/shared/api-contract.md), section by section.
+"""The public API contract, section by section: the surface that course
+material, tests and outside checks rely on.
+
+It follows the Keras 2 functional backend (``keras.backend``, imported as
+``K``) and the Keras 2.2 optimizer API, so that code written against those
+reads the same here. Whatever a test below states keeps its spelling and
+behaviour; extensions (new ops, optimizers, keyword aliases) are welcome,
+removals and renames are not. The sections: imports; the README's first
+example; graph building; differentiation; updates and the executor
+(Theano's rule: every output and update of a call reads the values from
+before it, then all updates are assigned); values and configuration;
+optimizers (Keras 2.2 defaults, arguments, state, configuration, registry);
+the Keras 2.2 formulas to 1e-10 in float64; seeing it (viz and tracing).
 
 Each test asserts one statement of the contract with real values. Where the
 contract gives names, defaults or numbers, they are checked exactly; where

@@ -30,7 +30,7 @@ DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
 SNIPPETS = DOCS / "hooks"
 
-# The contract's public names (../shared/api-contract.md) and where the API page must show them.
+# The contract's public names (tests/test_contract.py; docs/api.md) and where the API page must show them.
 CONTRACT_BACKEND = """
     placeholder variable constant zeros ones zeros_like ones_like dot sum mean square sqrt abs
     exp log pow maximum minimum clip sign tanh sigmoid relu softmax transpose reshape cast switch
@@ -192,3 +192,20 @@ def test_getting_started_example_converges():
 
 def test_docs_use_the_package_in_this_checkout():
     assert Path(minigrad.__file__).resolve().parent == ROOT / "minigrad"
+
+
+def test_no_file_of_the_project_points_outside_the_repository():
+    """Paths of one machine (a shared folder, a virtualenv elsewhere) would
+    break on a fresh clone: every reference stays inside the repository."""
+    outside = re.compile("|".join([r"(?<![\w.])/(?:work|home|root|tmp|Users)/", r"\.\./" + "shared"]))
+    kinds = {".py", ".md", ".toml", ".yml", ".yaml", ".cfg", ".txt", ".ipynb", ".json", ""}
+    skip = {".git", ".venv", ".refvenv", ".hypothesis", ".pytest_cache", "site", "out", "__pycache__",
+            ".cache"}   # .cache: Keras's own test suite, downloaded by tools/keras_suite.py
+    offenders = []
+    for path in ROOT.rglob("*"):
+        parts = set(path.relative_to(ROOT).parts)
+        if path.is_file() and path.suffix in kinds and not parts & skip and "egg-info" not in str(path):
+            for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+                if outside.search(line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []

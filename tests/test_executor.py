@@ -1,11 +1,21 @@
 """K.function: what it computes, Theano's simultaneous updates, and that a
 failed call, for any reason, changes no variable and names the culprit."""
 
+import copy
+import itertools
+import linecache
+import os
+import pickle
+import sys
+import threading
+import tracemalloc
+import warnings
+
 import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad import backend as K
+from minigrad import backend as K, executor
 
 
 def test_outputs_are_a_list_of_arrays_in_order():
@@ -353,3 +363,220 @@ def test_arrays_passed_one_by_one_get_a_helpful_error():
     f = K.function([x, y], [x + y])
     with pytest.raises(TypeError, match=r"pass the arrays in one list.*f\(\[a, b\]\), not f\(a, b\)"):
         f(np.ones(2), np.ones(2))
+
+
+# --------------------------------------------------------------------------
+# Hardening (issue 10): memory, interrupts, threads, random draws, copies
+
+def _chain(links, size):
+    """x -> x * 1.001 -> ... (``links`` multiplications) on ``size`` float64 entries."""
+    x = K.placeholder(shape=(size,), dtype="float64", name="x")
+    y = x
+    for _ in range(links):
+        y = y * 1.001
+    return x, y
+
+
+def _peak_bytes(call):
+    """The most memory ``call()`` allocated beyond what it started with (NumPy reports to tracemalloc)."""
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_node_by_node_path_frees_each_value_after_its_last_use(monkeypatch):
+    monkeypatch.setattr(executor, "CODEGEN_LIMIT", 50)
+    x, y = _chain(300, 20_000)                       # 160 kB a value, 48 MB if all were kept
+    f = K.function([x], [K.sum(y)])
+    assert f.source is None
+    data = np.ones(20_000)
+    (total,) = f([data])
+    assert total == pytest.approx(20_000 * 1.001 ** 300)
+    assert _peak_bytes(lambda: f([data])) < 8 * data.nbytes
+
+
+def test_the_replay_of_a_failed_call_frees_each_value_after_its_last_use():
+    x, y = _chain(300, 20_000)
+    z = K.placeholder(shape=(None,), dtype="float64", name="z")
+    f = K.function([x, z], [y + z])                  # fails at the very last op
+    data = np.ones(20_000)
+    f([data, np.zeros(1)])
+
+    def fail():
+        with pytest.raises(executor.EvaluationError) as caught:
+            f([data, np.zeros(2)])
+        assert caught.value.node is f.outputs[0]
+    assert _peak_bytes(fail) < 8 * data.nbytes
+
+
+PACKAGE = os.path.dirname(mg.__file__)
+
+
+def _interrupt_at_line(number):
+    """A tracer raising KeyboardInterrupt at the ``number``-th line run in
+    minigrad's modules, as a signal arriving there would.
+
+    Not on a ``with`` line: a tracer sees it again just before ``__exit__``
+    is called, outside the block's protection, where CPython never runs a
+    signal handler (it does so only after a call or on a backward jump).
+    """
+    lines = itertools.count()
+
+    def local(frame, event, arg):
+        if event == "line" and not linecache.getline(frame.f_code.co_filename,
+                                                     frame.f_lineno).lstrip().startswith("with "):
+            if next(lines) == number:
+                raise KeyboardInterrupt
+        return local
+
+    def tracer(frame, event, arg):
+        return local if frame.f_code.co_filename.startswith(PACKAGE) else None
+    return tracer
+
+
+def test_an_interrupt_at_any_point_of_a_call_applies_all_updates_or_none():
+    variables = [K.variable(0.0) for _ in range(40)]
+    f = K.function([], [], updates=[K.update_add(v, 1.0) for v in variables])
+    interrupted = 0
+    for number in itertools.count():
+        sys.settrace(_interrupt_at_line(number))
+        try:
+            f([])
+            completed = True
+        except KeyboardInterrupt:
+            completed, interrupted = False, interrupted + 1
+        finally:
+            sys.settrace(None)
+        assert len({float(K.get_value(v)) for v in variables}) == 1, f"line {number}"
+        if completed:
+            break
+    assert interrupted > 40 and float(K.get_value(variables[0])) >= 1.0
+
+
+@pytest.fixture
+def fast_thread_switches():
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(interval)
+
+
+def _in_threads(*jobs):
+    threads = [threading.Thread(target=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def test_calls_from_several_threads_lose_no_update(fast_thread_switches):
+    v = K.variable(0.0)
+    f = K.function([], [], updates=[K.update_add(v, 1.0)])
+
+    def work():
+        for _ in range(1000):
+            f([])
+    _in_threads(work, work, work, work)
+    assert float(K.get_value(v)) == 4000.0
+
+
+def test_a_reader_in_another_thread_never_sees_half_an_update(fast_thread_switches):
+    variables = [K.variable(0.0) for _ in range(100)]
+    write = K.function([], [], updates=[K.update_add(v, 1.0) for v in variables])
+    stacked = K.stack(variables)
+    spread = K.function([], [K.max(stacked) - K.min(stacked)])
+    seen = []
+
+    def writer():
+        for _ in range(300):
+            write([])
+
+    def reader():
+        for _ in range(300):
+            seen.append(float(spread([])[0]))
+    _in_threads(writer, reader)
+    assert set(seen) == {0.0} and float(K.get_value(variables[-1])) == 300.0
+
+
+def test_a_failure_after_random_draws_is_named_by_a_replay_with_the_same_draws():
+    draw = K.random_uniform((1,), 0.0, 2.0, seed=3)
+    picked = K.gather(K.constant([10.0]), K.cast(draw, "int32"))   # index 1 is out of range
+    f = K.function([], [picked])
+    outcomes = []
+    for _ in range(40):
+        try:
+            outcomes.append(f([])[0].item())
+        except executor.EvaluationError as error:
+            assert error.node is picked
+            outcomes.append("failed")
+    assert "failed" in outcomes and 10.0 in outcomes
+
+
+def test_a_failed_call_does_not_advance_the_random_state():
+    x = K.placeholder(shape=(None,), name="x")
+    noise = K.random_normal((3,), seed=5)
+    f = K.function([x], [noise + x])
+    with pytest.raises(executor.EvaluationError):
+        f([np.zeros(2)])                     # draws, then fails at the add
+    (first,) = f([np.zeros(3)])
+    expected = np.random.default_rng(5).normal(0.0, 1.0, 3).astype("float32")
+    assert first.tolist() == expected.tolist()
+
+
+def test_each_compiled_function_shows_its_own_source_in_warnings():
+    x = K.placeholder(shape=(None,), name="x")
+    f = K.function([x], [x / 0.0])
+    K.function([x], [K.exp(x) * 2.0 + 1.0 - x, K.tanh(x)])    # compiled later, same name
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        f([[1.0]])
+    (warning,) = caught
+    assert "np.divide(x, " in linecache.getline(warning.filename, warning.lineno)
+
+
+def test_an_input_listed_twice_is_refused():
+    x = K.placeholder(shape=(2,), name="x")
+    with pytest.raises(ValueError, match="function: placeholder 'x' is listed twice in `inputs`"):
+        K.function([x, x], [x])
+
+
+@pytest.mark.parametrize("what", ["function", "trace"])
+def test_pickling_a_function_or_a_trace_says_what_to_pickle_instead(what):
+    v = K.variable(1.0, name="v")
+    f = K.function([], [v * 2])
+    thing = f if what == "function" else f.trace([])
+    with pytest.raises(TypeError, match="cannot be pickled.*K.function"):
+        pickle.dumps(thing)
+    with pytest.raises(TypeError, match="cannot be pickled"):
+        copy.deepcopy(thing)
+
+
+def test_a_trace_keeps_its_own_copy_of_the_fed_arrays():
+    x = K.placeholder(shape=(2,), name="x")
+    data = np.array([1.0, 2.0], "float32")
+    trace = K.function([x], [K.reshape(x, (2, 1))]).trace([data])
+    data[0] = 100.0                           # the caller reuses its array
+    assert trace.value(x).tolist() == [1.0, 2.0]
+    assert trace.steps[-1].value.ravel().tolist() == [1.0, 2.0]
+
+
+def test_eval_of_a_tensor_that_needs_a_feed_says_to_compile_it():
+    x = K.placeholder(shape=(2,), name="x")
+    with pytest.raises(ValueError, match=r"eval: .* placeholder 'x'.*K\.function\(\[x\], \[.*\]\)"):
+        K.eval(K.sum(x))
+
+
+def test_a_failure_past_codegen_limit_is_named_without_a_second_run(monkeypatch):
+    monkeypatch.setattr(executor, "CODEGEN_LIMIT", 5)
+    x, y = _chain(10, 3)
+    z = K.placeholder(shape=(None,), dtype="float64", name="z")
+    f = K.function([x, z], [y + z])
+    runs = []
+    monkeypatch.setattr(f, "_evaluate", lambda *args, **kwargs: runs.append(1) or
+                        executor.Function._evaluate(f, *args, **kwargs))
+    with pytest.raises(executor.EvaluationError) as caught:
+        f([np.ones(3), np.zeros(2)])
+    assert caught.value.node is f.outputs[0] and runs == [1]

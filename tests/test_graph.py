@@ -1,6 +1,9 @@
 """Building graphs: static shapes and dtypes, readable reprs and errors,
 leaves, values and configuration (the K table of the contract)."""
 
+import copy
+import pickle
+
 import numpy as np
 import pytest
 
@@ -97,7 +100,7 @@ def test_constants_zeros_ones():
 
 
 def test_eval_refuses_placeholders_by_name():
-    with pytest.raises(ValueError, match="placeholder 'p' is needed"):
+    with pytest.raises(ValueError, match="depends on placeholder 'p'"):
         K.eval(K.placeholder(shape=(), name="p") * 2)
 
 
@@ -170,3 +173,80 @@ def test_a_float32_variable_mixed_with_float64_gets_a_float32_gradient():
     assert g.dtype == np.float32 and K.eval(g).tolist() == [3.0, 4.0]
     K.function([], [], updates=optimizers.SGD(lr=0.1).get_updates(loss, [w]))([])
     np.testing.assert_allclose(K.get_value(w), [0.7, 1.6], rtol=1e-6)
+
+
+# --------------------------------------------------------------------------
+# Copies and pickles (issue 10: items 1 and 10)
+
+def _clones():
+    return {"deepcopy": copy.deepcopy, "pickle": lambda node: pickle.loads(pickle.dumps(node))}
+
+
+@pytest.mark.parametrize("clone", ["deepcopy", "pickle"])
+@pytest.mark.parametrize("make", [K.variable, K.constant])
+def test_copies_keep_values_read_only_so_outputs_never_alias_them(make, clone):
+    node = _clones()[clone](make([1.0, 2.0]))
+    assert not node.value.flags.writeable
+    (out,) = K.function([], [node])([])
+    out[0] = 999.0
+    assert node.value.tolist() == [1.0, 2.0]
+    assert K.eval(node).tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("clone", ["deepcopy", "pickle"])
+def test_copies_of_several_tensors_share_their_common_graph(clone):
+    x = K.placeholder(shape=(2,), name="x")
+    w = K.variable([3.0, 4.0], name="w")
+    y = K.sum(x * w)
+    x2, w2, y2 = _clones()[clone]([x, w, y])
+    assert (x2, w2) != (x, w) and {x2, w2} == set(y2.inputs[0].inputs)
+    assert K.function([x2], [y2])([[1.0, 1.0]])[0] == 7.0
+    (g,) = K.gradients(y2, [w2])
+    assert K.function([x2], [g])([[5.0, 6.0]])[0].tolist() == [5.0, 6.0]
+
+
+@pytest.mark.parametrize("clone", ["deepcopy", "pickle"])
+def test_a_6000_deep_chain_copies_without_recursion(clone):
+    x = K.variable(1.0, dtype="float64", name="x")
+    y = x
+    for _ in range(6000):
+        y = y * 1.0001
+    y2 = _clones()[clone](y)
+    assert y2 is not y and y2.name == y.name
+    assert K.eval(y2) == pytest.approx(1.0001 ** 6000, rel=1e-9)
+
+
+def test_numpy_functions_on_a_tensor_point_to_the_backend_function():
+    x = K.placeholder(shape=(2,), name="x")
+    with pytest.raises(TypeError, match=r"np\.exp .*symbolic tensor 'x'.* K\.exp\(x\)"):
+        np.exp(x)
+    # NumPy arrays on the left of an operator still build graph nodes.
+    y = np.array([1.0, 2.0], dtype="float32") * x - np.float32(1.0)
+    assert K.function([x], [y])([[3.0, 4.0]])[0].tolist() == [2.0, 7.0]
+    assert (np.ones(2) < x).op.name == "less"
+    assert (np.ones(2) == x) is False and x in [np.ones(2), x]  # == stays identity
+
+
+# --------------------------------------------------------------------------
+# set_value follows the rules of feeds (issue 10, item 8)
+
+@pytest.mark.parametrize("value, message", [
+    ([None, None], r"variable 'w' has dtype float32; the object array given"),
+    (["3", "4"], r"variable 'w' has dtype float32; the str32 array given"),
+    ([1e40, 2.0], r"variable 'w' has dtype float32; the float64 array given"),
+    ([[1.0], [2.0, 3.0]], r"variable 'w': cannot convert the value given to an array"),
+])
+def test_set_value_refuses_what_a_feed_refuses_and_names_the_variable(value, message):
+    w = K.variable([1.0, 2.0], name="w")
+    with pytest.raises(TypeError, match=message):
+        K.set_value(w, value)
+    assert K.get_value(w).tolist() == [1.0, 2.0]
+
+
+def test_set_value_of_an_integer_variable_refuses_fractions_and_overflow():
+    n = K.variable(3, dtype="int64", name="n")
+    for bad in (2.7, np.nan, 2 ** 70):
+        with pytest.raises(TypeError, match="variable 'n' has dtype int64"):
+            K.set_value(n, bad)
+    K.batch_set_value([(n, np.int32(5))])
+    assert K.get_value(n) == 5 and K.get_value(n).dtype == np.int64

@@ -4,6 +4,7 @@ and Reddi et al. 2018's counterexample for Adam."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from minigrad import backend as K, optimizers
 from minigrad.optimizers import (
@@ -451,3 +452,95 @@ def test_clipnorm_at_a_zero_gradient_is_silent_and_exact():
         warnings.simplefilter("error")
         step([])
     assert K.get_value(w).tolist() == [0.0, 0.0]
+
+
+# ------------------------------------------- hardening (issue 10)
+
+@pytest.mark.parametrize("cls, kwargs, argument", [
+    (Adam, {"beta_1": 0.99999999}, "beta_1"),
+    (Adamax, {"beta_2": 0.999999999}, "beta_2"),
+    (RMSprop, {"rho": 0.99999999}, "rho"),
+    (Adadelta, {"rho": 0.99999999}, "rho"),
+    (Adam, {"lr": 1e39}, "lr"),
+    (SGD, {"momentum": 1e39}, "momentum"),
+    (SGD, {"decay": 1e39}, "decay"),
+])
+def test_the_range_is_checked_on_the_stored_float32_value(cls, kwargs, argument):
+    with pytest.raises(ValueError, match=rf"`{argument}`.* stored as float32 .*(1\.0|inf)"):
+        cls(**kwargs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(["Adam", "RMSprop", "SGD", "Nadam", "Adadelta", "Adamax"]),
+       value=st.one_of(st.floats(0.0, 1.0), st.floats(0.99999, 1.0), st.floats(1e38, 1e40)))
+def test_every_accepted_optimizer_round_trips_and_steps_to_finite_numbers(name, value):
+    cls = getattr(optimizers, name)
+    key = {"RMSprop": "rho", "SGD": "momentum", "Adadelta": "rho"}.get(name, "beta_1")
+    try:
+        opt = cls(**{key: value})
+    except ValueError:
+        return
+    again = optimizers.deserialize(optimizers.serialize(opt))
+    assert again.get_config() == opt.get_config()
+    w = K.variable([1.0, -2.0])
+    step = K.function([], [], updates=again.get_updates(K.sum(K.square(w)), [w]))
+    step([])
+    assert np.isfinite(K.get_value(w)).all()
+
+
+def test_decay_under_float16_keeps_working_past_65504_steps():
+    K.set_floatx("float16")
+    w = K.variable([1.0], name="w")
+    opt = SGD(lr=0.5, decay=1e-4)
+    step = K.function([], [], updates=opt.get_updates(K.sum(w), [w]))     # g = 1
+    K.set_value(opt.iterations, 90_000)
+    step([])
+    assert K.get_value(w).tolist() == [np.float16(1.0 - np.float16(0.5 / 10.0))]
+
+
+def test_a_parameter_of_another_dtype_is_refused_when_the_updates_are_built():
+    w16 = K.variable([1.0, 2.0], dtype="float16", name="w16")
+    for opt in (Adam(), SGD(momentum=0.9)):
+        with pytest.raises(TypeError, match="parameter 'w16' is float16.* float32"):
+            opt.get_updates(K.sum(K.cast(w16, "float32")), [w16])
+
+
+def test_set_weights_refuses_a_fractional_or_negative_iteration_count():
+    w = K.variable([1.0], name="w")
+    opt = SGD(momentum=0.9)
+    opt.get_updates(K.sum(w), [w])
+    with pytest.raises(TypeError, match="variable 'iterations' has dtype int64"):
+        opt.set_weights([2.7, np.zeros(1)])
+    with pytest.raises(ValueError, match="iterations.* >= 0, got -5"):
+        opt.set_weights([-5, np.zeros(1)])
+    assert opt.get_weights()[0] == 0
+
+
+def test_nadam_from_a_config_with_decay_says_nadam_has_no_decay():
+    with pytest.raises(TypeError, match="Nadam: unexpected keyword argument.*'decay'.*schedule_decay"):
+        Nadam.from_config({"decay": 0.1})
+
+
+def test_get_updates_with_one_variable_instead_of_a_list_says_so():
+    w = K.variable([1.0], name="w")
+    with pytest.raises(TypeError, match=r"params must be a list of variables.*\[w\]"):
+        SGD().get_updates(K.sum(w), w)
+
+
+@pytest.mark.parametrize("cls, kwargs, suggestion", [
+    (SGD, {"momentm": 0.9}, "momentum"), (Adam, {"beta1": 0.9}, "beta_1"),
+    (Adam, {"learningrate": 0.1}, "learning_rate"), (RMSprop, {"clip_norm": 1.0}, "clipnorm"),
+])
+def test_a_misspelt_keyword_suggests_the_nearest_accepted_name(cls, kwargs, suggestion):
+    with pytest.raises(TypeError, match=f"did you mean '{suggestion}'"):
+        cls(**kwargs)
+
+
+def test_assigning_a_number_to_a_hyperparameter_points_to_set_value():
+    w = K.variable([1.0], name="w")
+    opt = SGD(lr=0.1)
+    step = K.function([], [], updates=opt.get_updates(K.sum(w), [w]))
+    with pytest.raises(TypeError, match=r"K\.set_value\(opt\.lr, 0\.0\)"):
+        opt.lr = 0.0
+    step([])
+    assert K.get_value(w).tolist() == [pytest.approx(0.9)]

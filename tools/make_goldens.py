@@ -14,15 +14,14 @@ agree to 1e-10 relative error.
 How to run
 ----------
 The reference needs TensorFlow, which minigrad itself never imports.  Use a
-separate virtualenv outside the repository::
+separate virtualenv, ``.refvenv`` in the repository root (git ignores it)::
 
-    python3 -m venv /work/refvenv
-    /work/refvenv/bin/pip install tensorflow tf-keras numpy
-    # or, from the repository root: /work/refvenv/bin/pip install -e '.[reference]'
+    python3 -m venv .refvenv
+    .refvenv/bin/pip install -e '.[reference]'      # tensorflow, tf-keras, numpy
 
-    /work/refvenv/bin/python tools/make_goldens.py           # (re)write the goldens
-    /work/refvenv/bin/python tools/make_goldens.py --check   # verify them, write nothing
-    /work/refvenv/bin/python tools/make_goldens.py --traps   # measure each trap below
+    .refvenv/bin/python tools/make_goldens.py           # (re)write the goldens
+    .refvenv/bin/python tools/make_goldens.py --check   # verify them, write nothing
+    .refvenv/bin/python tools/make_goldens.py --traps   # measure each trap below
 
 The problem
 -----------

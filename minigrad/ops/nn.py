@@ -177,6 +177,29 @@ def l2_normalize(x, axis=None):
     return x / sqrt(maximum(sum_(square(x), axis=axis, keepdims=True), 1e-12))
 
 
+class ClassLabels(Op):
+    """Float class labels as int64, refusing any that is not a whole number:
+    Keras 2.2 casts, so a label 1.7 would silently become class 1. Labels
+    are not differentiable: no gradient.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(ClassLabels()(K.constant([2., 0.])))
+    array([2, 0])
+    """
+    __slots__ = ()
+    name = "class_labels"
+
+    def infer(self, x):
+        return x.shape, np.dtype("int64")
+
+    def forward(self, x):
+        whole = np.isfinite(x) & (x == np.trunc(x))
+        if not whole.all():
+            raise ValueError(f"sparse_categorical_crossentropy: labels must be whole numbers, "
+                             f"got {x[~whole].flat[0]}")
+        return x.astype(np.int64)
+
+
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Categorical cross-entropy with integer targets: ``-log p[target]``,
     where ``p`` is ``output`` normalised along ``axis`` (Keras 2.2: clipped to
@@ -202,7 +225,9 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         output, axis = permute_dimensions(output, perm), output.ndim - 1
     if target.ndim == output.ndim and target.shape[-1] in (1, None):
         target = squeeze(target, -1)
-    if target.dtype.kind not in "iu":
+    if target.dtype.kind == "f":
+        target = ClassLabels()(target)
+    elif target.dtype.kind not in "iu":
         target = cast(target, "int64")
     if not from_logits:
         eps = config.epsilon()

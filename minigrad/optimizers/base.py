@@ -37,13 +37,15 @@ Unlike Keras 2.2, every optimizer puts ``iterations`` first in ``weights``
 (Keras 2.2 left it out for RMSprop, Adagrad and Adadelta).
 """
 
+import difflib
+import inspect
 import math
 import numbers
 
 import numpy as np
 
 from .. import backend as K
-from ..graph import Variable
+from ..graph import Node, Variable
 
 # Ranges for hyperparameter checks: (lowest, highest, highest included?).
 AT_LEAST_ZERO = (0.0, math.inf, False)  # [0, inf)
@@ -64,6 +66,10 @@ class Optimizer:
     Attributes:
         iterations: int64 variable, the number of steps applied.
         lr: the learning rate, a variable (``learning_rate`` is the same object).
+            Compiled steps read the variable, so change it with
+            ``K.set_value(opt.lr, 0.1)``; ``opt.lr = 0.1`` would change
+            nothing already built (so in Keras 2.2) and raises ``TypeError``
+            here, as for every hyperparameter kept in a variable.
         weights: the state variables, ``[iterations] + slots``; set by
             `get_updates`.
         updates: the list returned by the last `get_updates`.
@@ -85,7 +91,7 @@ class Optimizer:
     ValueError: SGD: `lr` must be in [0, inf), got lr=-1.0
     >>> SGD(momentun=0.9)
     Traceback (most recent call last):
-    TypeError: SGD: unexpected keyword argument(s) 'momentun'; accepted besides the hyperparameters: ...
+    TypeError: SGD: unexpected keyword argument(s) 'momentun' (did you mean 'momentum'?); accepted ...
     """
 
     def __init__(self, lr, decay=None, **kwargs):
@@ -94,9 +100,7 @@ class Optimizer:
         clipnorm = kwargs.pop("clipnorm", None)
         clipvalue = kwargs.pop("clipvalue", None)
         if kwargs:
-            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
-                            f"{', '.join(map(repr, sorted(kwargs)))}; accepted besides the "
-                            "hyperparameters: 'clipnorm', 'clipvalue', 'learning_rate'")
+            raise TypeError(self._unexpected(kwargs))
         self._config_keys = []
         self.iterations = K.variable(0, dtype="int64", name="iterations")
         self.lr = self._hyperparameter("lr", lr, AT_LEAST_ZERO)
@@ -122,21 +126,52 @@ class Optimizer:
         """
         return self.lr
 
-    def _number(self, name, value, valid):
-        """``value`` as a float, checked against the range ``valid``."""
+    def __setattr__(self, name, value):
+        """Refuse to replace a hyperparameter variable by a number: steps
+        already compiled read the variable, so that would silently change
+        nothing; ``K.set_value`` changes the variable itself."""
+        current = self.__dict__.get("lr" if name == "learning_rate" else name)
+        if isinstance(current, Variable) and not isinstance(value, Variable):
+            raise TypeError(f"{type(self).__name__}: `{name}` is a variable that compiled steps "
+                            f"read, and assigning a number would not change them; use "
+                            f"K.set_value(opt.{name}, {value!r})")
+        super().__setattr__(name, value)
+
+    def _unexpected(self, kwargs):
+        """The message for unknown keyword arguments, with the nearest
+        accepted name for each (``momentm`` -> ``momentum``)."""
+        accepted = [name for name in inspect.signature(type(self).__init__).parameters
+                    if name not in ("self", "kwargs")] + ["clipnorm", "clipvalue", "learning_rate"]
+        unknown = []
+        for key in sorted(kwargs):
+            nearest = difflib.get_close_matches(key, accepted, n=1)
+            unknown.append(f"{key!r} (did you mean {nearest[0]!r}?)" if nearest else repr(key))
+        return (f"{type(self).__name__}: unexpected keyword argument(s) {', '.join(unknown)}; "
+                "accepted besides the hyperparameters: 'clipnorm', 'clipvalue', 'learning_rate'")
+
+    def _number(self, name, value, valid, dtype=None):
+        """``value`` as a float, checked against the range ``valid`` -- as it
+        will be stored in ``dtype``, if given: 0.99999999 becomes 1.0 in
+        float32 and 1e39 becomes inf, which the Python float would hide."""
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise TypeError(f"{type(self).__name__}: `{name}` must be a number, got {value!r}")
         value = float(value)
+        with np.errstate(over="ignore"):
+            stored = value if dtype is None else float(np.asarray(value, dtype=dtype))
         low, high, high_included = valid
-        if not (low <= value and (value <= high if high_included else value < high)):
+        if not (low <= stored and (stored <= high if high_included else stored < high)):
             bound = "]" if high_included else ")"
+            rounded = "" if stored == value or math.isnan(value) else \
+                f", which is stored as {np.dtype(dtype).name} {stored!r}"
             raise ValueError(f"{type(self).__name__}: `{name}` must be in [{low:g}, {high:g}{bound}, "
-                             f"got {name}={value!r}")
+                             f"got {name}={value!r}{rounded}")
         return value
 
     def _hyperparameter(self, name, value, valid):
-        """A checked hyperparameter kept in a floatx variable (part of the config)."""
-        variable = K.variable(self._number(name, value, valid), name=name)
+        """A hyperparameter kept in a floatx variable (part of the config),
+        checked as stored, so that the config reads back what is stored."""
+        value = self._number(name, value, valid, dtype=K.floatx())
+        variable = K.variable(value, name=name)
         self._config_keys.append(name)
         return variable
 
@@ -174,6 +209,7 @@ class Optimizer:
         >>> [K.eval(g) for g in SGD(clipnorm=1.).get_gradients(loss, [a, b])]
         [array([0.6, 0. ], dtype=float32), array([0.8], dtype=float32)]
         """
+        params = self._param_list(params)
         grads = K.gradients(loss, params)
         missing = [p.name for p, g in zip(params, grads) if g is None]
         if missing:
@@ -228,20 +264,43 @@ class Optimizer:
     def _start(self, loss, params):
         """Check ``params``, return their gradients and begin ``self.updates``
         with the iteration count, as every ``get_updates`` does first."""
-        params = list(params)
+        params = self._param_list(params)
         for p in params:
             if not isinstance(p, Variable):
                 raise TypeError(f"{type(self).__name__}: params must be variables, got {p!r}")
+            if np.promote_types(p.dtype, self.lr.dtype) != p.dtype:
+                # A wider parameter (float64 under a float32 optimizer) takes
+                # float64 steps; a narrower one would get steps it cannot hold.
+                raise TypeError(f"{type(self).__name__}: parameter {p.name!r} is {p.dtype.name}, "
+                                f"narrower than the optimizer's {self.lr.dtype.name} (floatx when "
+                                "it was made), so its steps would not fit it; make the optimizer "
+                                f"under K.set_floatx({p.dtype.name!r}), or the parameter "
+                                f"{self.lr.dtype.name}")
         grads = self.get_gradients(loss, params)
         self.updates = [K.update_add(self.iterations, 1)]
         return params, grads
 
+    def _param_list(self, params):
+        """``params`` as a list; a single tensor is refused, by name."""
+        if isinstance(params, Node):
+            raise TypeError(f"{type(self).__name__}: params must be a list of variables, got the "
+                            f"single tensor {params.name!r}; pass [{params.name}]")
+        return list(params)
+
     def _decayed_lr(self):
         """The learning rate of this step: Keras 2.2's time-based decay with
-        the pre-step iteration count, or ``lr`` itself when decay was 0."""
+        the pre-step iteration count, or ``lr`` itself when decay was 0.
+
+        In float16 the count would become inf after 65,504 steps (and the
+        rate 0), so there the factor is computed in float32, then cast."""
         lr = self.lr
         if self.initial_decay is not None and self.initial_decay > 0:
-            lr = lr * (1. / (1. + self.decay * K.cast(self.iterations, K.dtype(self.decay))))
+            dtype = K.dtype(self.decay)
+            if np.dtype(dtype).itemsize >= 4:
+                lr = lr * (1. / (1. + self.decay * K.cast(self.iterations, dtype)))
+            else:
+                factor = 1. / (1. + K.cast(self.decay, "float32") * K.cast(self.iterations, "float32"))
+                lr = lr * K.cast(factor, dtype)
         return lr
 
     def _time(self):
@@ -317,6 +376,10 @@ class Optimizer:
             if np.shape(value) != variable.value.shape:
                 raise ValueError(f"{name}.set_weights: array {i} ({variable.name!r}) must have "
                                  f"shape {variable.value.shape}, got {np.shape(value)}")
+        count = np.asarray(weights[0])
+        if count.dtype.kind in "iuf" and count < 0:
+            raise ValueError(f"{name}.set_weights: array 0 ('iterations') counts steps and must be "
+                             f">= 0, got {count}")
         K.batch_set_value(list(zip(self.weights, weights)))
 
     # ------------------------------------------------------- configuration

@@ -55,6 +55,9 @@ class Nadam(Optimizer):
 
     def __init__(self, lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None,
                  schedule_decay=0.004, **kwargs):
+        if "decay" in kwargs:
+            raise TypeError("Nadam: unexpected keyword argument 'decay': Nadam has no time-based "
+                            "decay; its `schedule_decay` shapes the momentum schedule")
         super().__init__(lr, None, **kwargs)
         self.beta_1 = self._hyperparameter("beta_1", beta_1, FRACTION)
         self.beta_2 = self._hyperparameter("beta_2", beta_2, FRACTION)
