@@ -287,33 +287,31 @@ def _compare_paths(ours, theirs, what):
         f"yours {ours[worst].tolist()}, expected {theirs[worst].tolist()}")
 
 
-def _check_momentum(build):
-    """4-momentum: Keras's heavy ball, v <- mu v - lr g; p <- p + v, on the bowl."""
-    for lr, momentum in [(0.02, 0.9), (0.05, 0.5)]:
-        ours = _run_updates(build, _bowl, [1.5, 0.6], 40, lr=lr, momentum=momentum)
-        _compare_paths(ours, _momentum_reference([1.5, 0.6], 40, lr, momentum),
-                       f"momentum SGD with lr={lr}, momentum={momentum} on the bowl")
-    print("Correct: your momentum SGD follows v <- momentum v - lr g, p <- p + v exactly.")
+#: The update-list exercises: the problem (loss, start, steps, what is fed each step),
+#: the settings tried, the NumPy derivation compared with, and what passing means.
+UPDATE_EXERCISES = {
+    "4-momentum": (_bowl, [1.5, 0.6], 40, lambda t: [],
+                   [dict(lr=0.02, momentum=0.9), dict(lr=0.05, momentum=0.5)], _momentum_reference,
+                   "momentum SGD on the bowl",
+                   "your momentum SGD follows v <- momentum v - lr g, p <- p + v exactly."),
+    "5-rmsprop": (_bowl, [1.5, 0.6], 40, lambda t: [],
+                  [dict(lr=0.01, rho=0.9), dict(lr=0.05, rho=0.5)], _rmsprop_reference,
+                  "RMSprop on the bowl",
+                  "your RMSprop divides by the root of this step's running mean square."),
+    "6-amsgrad": (_reddi_loss, [0.0], 300, lambda t: [surfaces.reddi_coefficient(t, big=3.0)],
+                  [dict(lr=0.01, beta_1=0.0, beta_2=0.1), dict(lr=0.01, beta_1=0.9, beta_2=0.99)],
+                  _amsgrad_reference, "AMSGrad on Reddi et al.'s problem",
+                  "your AMSGrad keeps the largest v it has seen, and Adam's bias correction."),
+}
 
 
-def _check_rmsprop(build):
-    """5-rmsprop: a <- rho a + (1 - rho) g**2; p <- p - lr g / (sqrt(a) + eps)."""
-    for lr, rho in [(0.01, 0.9), (0.05, 0.5)]:
-        ours = _run_updates(build, _bowl, [1.5, 0.6], 40, lr=lr, rho=rho)
-        _compare_paths(ours, _rmsprop_reference([1.5, 0.6], 40, lr, rho),
-                       f"RMSprop with lr={lr}, rho={rho} on the bowl")
-    print("Correct: your RMSprop divides by the root of this step's running mean square.")
-
-
-def _check_amsgrad(build):
-    """6-amsgrad: Keras's Adam with vhat = max(vhat, v_t) in the denominator."""
-    slopes = lambda t: [surfaces.reddi_coefficient(t, big=3.0)]
-    for beta_1, beta_2 in [(0.0, 0.1), (0.9, 0.99)]:
-        settings = dict(lr=0.01, beta_1=beta_1, beta_2=beta_2)
-        ours = _run_updates(build, _reddi_loss, [0.0], 300, feeds=slopes, **settings)
-        _compare_paths(ours, _amsgrad_reference([0.0], 300, **settings),
-                       f"AMSGrad with beta_1={beta_1}, beta_2={beta_2} on Reddi et al.'s problem")
-    print("Correct: your AMSGrad keeps the largest v it has seen, and Adam's bias correction.")
+def _check_updates(key, build):
+    """An update-list exercise: every step of ``build``'s updates against the derivation."""
+    loss_of, start, steps, feeds, trials, reference, what, praise = UPDATE_EXERCISES[key]
+    for settings in trials:
+        ours = _run_updates(build, loss_of, start, steps, feeds=feeds, **settings)
+        _compare_paths(ours, reference(start, steps, **settings), f"{what} with {settings}")
+    print(f"Correct: {praise}")
 
 
 def _check_vjp(op_class):
@@ -393,8 +391,8 @@ def _check_classifier(build):
     print(f"Correct: trained with your updates, {score:.1%} of 2000 held-out points classified right.")
 
 
-BUILD_CHECKS = {"2-vjp": _check_vjp, "3-lag": _check_lag, "4-momentum": _check_momentum,
-                "5-rmsprop": _check_rmsprop, "6-amsgrad": _check_amsgrad, 7: _check_classifier}
+BUILD_CHECKS = {"2-vjp": _check_vjp, "3-lag": _check_lag, 7: _check_classifier,
+                **{key: lambda build, key=key: _check_updates(key, build) for key in UPDATE_EXERCISES}}
 
 
 def check(lesson, answer):

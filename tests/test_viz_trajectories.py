@@ -97,6 +97,9 @@ def test_animate_trajectories_writes_a_gif_and_returns_html(tmp_path):
         assert image.format == "GIF" and image.n_frames == 8
     player = animate_trajectories("saddle", runs, frames=4)
     assert "<script" in player._repr_html_() and "Animation" in player.html
+    # nothing to fetch: the play buttons work offline (matplotlib's icons come from a CDN)
+    assert "http" not in player.html and "font-awesome" not in player.html
+    assert 'aria-label="Play" onclick="anim' in player.html and "\u25b6</button>" in player.html
 
 
 def test_reddi_problem_adam_goes_to_the_worst_point_amsgrad_to_the_best():
