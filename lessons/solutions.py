@@ -125,6 +125,13 @@ def rmsprop_updates(loss, params, lr, rho=0.9, epsilon=1e-7):
 
 answer = rmsprop_updates
 """,
+    "8-clip": """\
+def clip_by_global_norm(grads, clipnorm):
+    norm = K.sqrt(sum(K.sum(K.square(g)) for g in grads))
+    return [K.switch(K.greater_equal(norm, clipnorm), g * clipnorm / norm, g) for g in grads]
+
+answer = clip_by_global_norm
+""",
     "6-amsgrad": """\
 def amsgrad_updates(loss, params, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     iterations = K.variable(0.0, dtype=K.dtype(params[0]))
@@ -349,6 +356,27 @@ def _check_lag(trace):
           "its update read the velocity before the call.")
 
 
+def _check_clipping(clip):
+    """8-clip: Keras 2.2's clipnorm, one global norm over every gradient, built with ops."""
+    assert callable(clip), f"`answer` should be your function itself, not {type(clip).__name__}"
+    rng = np.random.default_rng(8)
+    for clipnorm in [1.0, 50.0]:                       # norm about 4.6: clipped, then not
+        arrays = [rng.normal(size=shape) for shape in [(3,), (2, 2), ()]]
+        with _your_own_updates():
+            clipped = clip([K.constant(array) for array in arrays], clipnorm)
+            assert isinstance(clipped, list) and len(clipped) == len(arrays), (
+                "return one clipped gradient per gradient, as a list")
+            ours = K.function([], clipped)([])
+        norm = np.sqrt(sum(np.sum(array ** 2) for array in arrays))
+        scale = clipnorm / norm if norm >= clipnorm else 1.0
+        for mine, array in zip(ours, arrays):
+            assert np.shape(mine) == array.shape and np.allclose(mine, array * scale, rtol=1e-9), (
+                f"not quite: with clipnorm={clipnorm} (the global norm is {norm:.3f}) a gradient "
+                f"{np.round(array, 3).tolist()} should become {np.round(array * scale, 3).tolist()}, "
+                f"yours is {np.round(mine, 3).tolist()}")
+    print("Correct: one norm over all the gradients, and every gradient scaled by the same factor.")
+
+
 def _moons(n, noise, rng):
     """Lesson 7's two moons, drawn afresh for the checker (the same recipe)."""
     angle = rng.uniform(0, np.pi, size=n)
@@ -391,7 +419,8 @@ def _check_classifier(build):
     print(f"Correct: trained with your updates, {score:.1%} of 2000 held-out points classified right.")
 
 
-BUILD_CHECKS = {"2-vjp": _check_vjp, "3-lag": _check_lag, 7: _check_classifier,
+BUILD_CHECKS = {"2-vjp": _check_vjp, "3-lag": _check_lag, "8-clip": _check_clipping,
+                7: _check_classifier,
                 **{key: lambda build, key=key: _check_updates(key, build) for key in UPDATE_EXERCISES}}
 
 

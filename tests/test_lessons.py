@@ -82,7 +82,7 @@ def test_every_build_it_yourself_exercise_has_a_solution_and_lessons_2_to_7_have
     keys = {key for path in NOTEBOOKS for _, key in exercises(nbformat.read(path, as_version=4))}
     assert keys == set(solutions.SOLUTIONS)
     built = {key.split("-")[0] for key in keys if isinstance(key, str)}
-    assert built == {"2", "3", "4", "5", "6"} and 7 in solutions.BUILD_CHECKS
+    assert built == {"2", "3", "4", "5", "6", "8"} and 7 in solutions.BUILD_CHECKS
 
 
 def test_the_checker_rejects_missing_and_wrong_answers():
@@ -114,6 +114,18 @@ def test_the_vjp_checker_takes_sinh_and_rejects_wrong_or_missing_gradients():
             solutions.check("2-vjp", solved("2-vjp", old, new))
     with pytest.raises(AssertionError, match="op class itself"):
         solutions.check("2-vjp", np.sinh)
+
+
+def test_the_clipping_checker_wants_one_global_norm():
+    solutions.check("8-clip", solved("8-clip"))
+    per_tensor = solved("8-clip", "K.switch(K.greater_equal(norm, clipnorm), g * clipnorm / norm, g)",
+                        "K.switch(K.greater_equal(K.sqrt(K.sum(K.square(g))), clipnorm), "
+                        "g * clipnorm / K.sqrt(K.sum(K.square(g))), g)")
+    always = solved("8-clip", "K.switch(K.greater_equal(norm, clipnorm), g * clipnorm / norm, g)",
+                    "g * clipnorm / norm")
+    for wrong in [per_tensor, always, lambda grads, clipnorm: grads]:
+        with pytest.raises(AssertionError, match="not quite"):
+            solutions.check("8-clip", wrong)
 
 
 def test_the_lag_checker_wants_the_bug_not_the_fix():
