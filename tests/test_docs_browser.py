@@ -63,6 +63,11 @@ SURVEY = r"""(async () => {
     typeset: document.querySelectorAll("mjx-container").length,
     links: Array.from(document.querySelectorAll("a[href]")).map((a) => a.href),
     ids: Array.from(document.querySelectorAll("[id]")).map((element) => element.id),
+    dollars: Array.from(document.querySelectorAll(".jp-RenderedMarkdown")).map((cell) => {
+      const copy = cell.cloneNode(true);   // a lesson's inline math is $...$: none may be left
+      copy.querySelectorAll("pre, code, mjx-container").forEach((element) => element.remove());
+      return copy.textContent;
+    }).join("").split("$").length - 1,
     widgetNotes: document.querySelectorAll(".widget-note").length,
     players: Array.from(document.querySelectorAll(".anim-buttons button"))
                   .map((button) => button.textContent.trim()),
@@ -123,6 +128,7 @@ def test_every_formula_is_typeset(visits):
         assert survey["untypeset"] == [], url
         for raw in ("\\(", "\\[", "$$"):
             assert raw not in survey["text"], f"{url}: raw {raw} left in the rendered text"
+        assert survey["dollars"] == 0, f"{url}: raw $ math left in a lesson's text"
     for url in ["optimizers/", "lessons/02_autodiff/", "lessons/06_amsgrad/"]:
         assert visits[url][2]["typeset"] > 10, f"{url} has formulas, and few were typeset"
 
