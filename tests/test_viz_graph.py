@@ -282,7 +282,16 @@ def lesson_2_gradient():
     return draw_graph(K.gradients(K.square(a * b + c), [a])[0])
 
 
+def lesson_3_step():
+    x, y, w, b, loss = linear_regression()
+    gw, gb = K.gradients(loss, [w, b])
+    step = K.function([x, y], [loss], updates=[K.update_sub(w, 0.1 * gw), K.update_sub(b, 0.1 * gb)])
+    trace = step.trace([np.ones((4, 3)), np.zeros((4, 1))])
+    return draw_graph(step, trace=trace, gradients={w: gw})
+
+
 DRAWINGS = {
+    "lesson 3's traced step": lesson_3_step,
     "training step": lambda: draw_graph(*adam_training_step()),
     "training step, collapsed": lambda: adam_training_step()[1].show(10, max_nodes=30),
     "training step, left to right": lambda: draw_graph(adam_training_step()[0], direction="LR"),
