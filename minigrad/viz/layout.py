@@ -241,19 +241,7 @@ def _collapsed(order, tensors, updates, bands=6, keep_leaves=12):
     def band_of(node):
         return f"band {min(bands - 1, max(0, depth[node] - 1) * bands // max(top, 1))}"
 
-    group, boxes = {}, []
-    if len(leaves) <= keep_leaves:
-        for node in leaves:
-            group[node] = node
-            boxes.append(Box(node, node, kind_of(node), 0))
-    else:
-        for kind in ("placeholder", "variable"):
-            members = [node for node in leaves if kind_of(node) == kind]
-            if members:
-                key = f"{len(members)} {kind}s"
-                boxes.append(Box(key, None, kind, 0, text=_summary(key, members)))
-                group.update(dict.fromkeys(members, key))
-    members_of = {}
+    boxes, group, members_of = _leaf_boxes(leaves, keep_leaves)
     for node in inner:
         group[node] = band_of(node)
         members_of.setdefault(group[node], []).append(node)
@@ -281,10 +269,28 @@ def _collapsed(order, tensors, updates, bands=6, keep_leaves=12):
         edges[(group[update.value], update, "update")] = None
     layout = Layout(boxes, list(edges), True, len(order))
     layout.members = members_of
-    for node, key in group.items():
-        if isinstance(key, str) and not key.startswith("band"):
-            layout.members.setdefault(key, []).append(node)
     return layout
+
+
+def _leaf_boxes(leaves, keep_leaves):
+    """The first column of a collapsed layout: each leaf, or one summary box per kind.
+
+    Returns the boxes, ``{leaf: its box key}`` and ``{summary key: its leaves}``.
+    """
+    boxes, group, members_of = [], {}, {}
+    if len(leaves) <= keep_leaves:
+        for node in leaves:
+            group[node] = node
+            boxes.append(Box(node, node, kind_of(node), 0))
+        return boxes, group, members_of
+    for kind in ("placeholder", "variable"):
+        members = [node for node in leaves if kind_of(node) == kind]
+        if members:
+            key = f"{len(members)} {kind}s"
+            boxes.append(Box(key, None, kind, 0, text=_summary(key, members)))
+            group.update(dict.fromkeys(members, key))
+            members_of[key] = members
+    return boxes, group, members_of
 
 
 def _summary(title, nodes, kinds=4):
