@@ -22,3 +22,8 @@ def float64():
     """Build the test's graph in float64 (exactness and finite differences)."""
     config.set_floatx("float64")
     yield
+
+
+# tests/chromium.py is a helper of the docs' browser check: it needs websocket-client,
+# which test_docs_browser.py asks for itself (and skips without).
+collect_ignore = ["chromium.py"]

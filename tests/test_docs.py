@@ -12,6 +12,7 @@ say what they must, and every example in them runs.
 
 import doctest
 import html as htmllib
+import json
 import os
 import re
 import subprocess
@@ -43,16 +44,20 @@ CONTRACT_OPTIMIZERS = ["SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "AMSGrad
 CONTRACT_VIZ = ["draw_graph", "to_dot", "plot_trajectories", "animate_trajectories"]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, MINIGRAD_DOCS_EXECUTE="false", NO_MKDOCS_2_WARNING="1",
+def build_site(out, execute=False):
+    """``mkdocs build --strict`` into ``out``, running the lessons only if ``execute``."""
+    env = dict(os.environ, MINIGRAD_DOCS_EXECUTE=str(execute).lower(), NO_MKDOCS_2_WARNING="1",
                MPLBACKEND="Agg")
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stdout}\n{build.stderr}"
     return out
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build_site(tmp_path_factory.mktemp("site"))
 
 
 def page(site, name):
@@ -139,6 +144,47 @@ def test_every_lesson_notebook_is_a_page(site):
 def test_site_loads_nothing_at_build_time_and_no_web_fonts(site):
     html = page(site, "")
     assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+
+
+def test_mathjax_is_served_by_the_site_itself(site):
+    for name in ["", "optimizers", "lessons/02_autodiff"]:
+        assert "cdn.jsdelivr.net" not in page(site, name) and "mathjax.js" in page(site, name)
+    assert (site / "javascripts" / "mathjax" / "tex-chtml.js").stat().st_size > 500_000
+    fonts = list((site / "javascripts" / "mathjax" / "output" / "chtml" / "fonts" /
+                  "woff-v2").glob("*.woff"))
+    assert len(fonts) > 10
+    config = (site / "javascripts" / "mathjax.js").read_text()
+    assert "ignoreHtmlClass" not in config   # it also ignored the <p>s of notebook cells
+
+
+def test_optimizers_page_formulas_in_lists_and_the_adamax_row_are_whole(site):
+    html = page(site, "optimizers")
+    blocks = re.findall(r'<div class="arithmatex">(.*?)</div>', html, re.S)
+    assert any("\\lVert g_i \\rVert" in block for block in blocks)      # clipnorm, in its list
+    assert any("\\Delta_t = g_t" in block for block in blocks)           # Adadelta, in its list
+    assert not re.search(r"(?<!\\)\[ n = \\sqrt", text(html))           # no \[ eaten as [
+    (row,) = [row for row in re.findall(r"<tr>(.*?)</tr>", html, re.S) if ">Adamax<" in row]
+    assert row.count("<td") == 5, row
+
+
+def test_lesson_pages_keep_code_words_in_titles_and_contents_links_resolve(site):
+    html = page(site, "lessons/03_executor")
+    assert "<title>Lesson 3 — The executor: K.function, updates, and tracing a step" in html
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = [entry["title"] for entry in index["docs"] if entry["location"] == "lessons/03_executor/"]
+    assert titles == ["Lesson 3 — The executor: K.function, updates, and tracing a step"]
+    for notebook in sorted((ROOT / "lessons").glob("*.ipynb")):
+        html = page(site, f"lessons/{notebook.stem}")
+        missing = set(re.findall(r'href="#([^"]+)"', html)) - ids(html)
+        assert not missing, f"{notebook.stem}: contents links to {sorted(missing)}"
+
+
+def test_pages_are_light_source_listings_dropped_notebook_css_shared(site):
+    assert len(page(site, "api").encode()) < 1_000_000          # was 2.4 MB with source blocks
+    for notebook in sorted((ROOT / "lessons").glob("*.ipynb")):
+        html = page(site, f"lessons/{notebook.stem}")
+        assert len(html.encode()) < 200_000, notebook.stem     # was 0.7 MB of inline CSS
+        assert "assets/notebook/" in html
 
 
 # --------------------------------------------------------------------------

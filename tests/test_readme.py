@@ -2,6 +2,8 @@
 
 import pathlib
 import re
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -39,3 +41,30 @@ def test_readme_keras_example_trains_and_shows_the_source(capsys):
     exec(compile(code, str(README), "exec"), namespace)
     assert namespace["history"].history["acc"][-1] > 0.95
     assert "def train_function(feeds, variables):" in capsys.readouterr().out
+
+
+def make_dry_run(target):
+    """The commands ``make <target>`` would run on a fresh clone (``-n -B``: print, run nothing)."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    return subprocess.run(["make", "-n", "-B", target], cwd=README.parent, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def test_make_demo_installs_only_the_runtime_dependencies_and_shows_progress():
+    installs = [line for line in make_dry_run("demo").splitlines() if "pip install" in line
+                and "--upgrade pip" not in line]
+    assert installs == [".venv/bin/python -m pip install --progress-bar on -e ."]
+    pyproject = (README.parent / "pyproject.toml").read_text()
+    (block,) = re.findall(r"^dependencies = \[(.*?)\]", pyproject, re.S | re.M)
+    assert sorted(re.findall(r'"([a-z-]+)[<>=]', block)) == ["matplotlib", "numpy"]
+
+
+def test_make_test_still_installs_the_development_tools():
+    assert ".venv/bin/python -m pip install --progress-bar on -e '.[dev]'" in make_dry_run("test")
+
+
+def test_readme_says_how_to_run_your_own_script_and_that_set_up_needs_the_network():
+    text = README.read_text()
+    assert ".venv/bin/python my_script.py" in text and "source .venv/bin/activate" in text
+    assert "needs network access" in text

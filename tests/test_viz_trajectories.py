@@ -97,6 +97,9 @@ def test_animate_trajectories_writes_a_gif_and_returns_html(tmp_path):
         assert image.format == "GIF" and image.n_frames == 8
     player = animate_trajectories("saddle", runs, frames=4)
     assert "<script" in player._repr_html_() and "Animation" in player.html
+    # nothing to fetch: the play buttons work offline (matplotlib's icons come from a CDN)
+    assert "http" not in player.html and "font-awesome" not in player.html
+    assert 'aria-label="Play" onclick="anim' in player.html and "\u25b6</button>" in player.html
 
 
 def test_reddi_problem_adam_goes_to_the_worst_point_amsgrad_to_the_best():
@@ -116,3 +119,46 @@ def test_training_curves_show_every_metric_of_every_run():
     assert set(lines) == {f"curve:{m}:{r}" for m in ("loss", "accuracy") for r in histories}
     assert figure.axes[0].get_yscale() == "log" and figure.axes[1].get_yscale() == "linear"
     np.testing.assert_array_equal(lines["curve:accuracy:Adam"].get_ydata(), [0.5, 0.9, 0.95])
+
+
+def test_paths_differ_in_colour_dash_and_marker_and_the_minimum_is_drawn_on_top():
+    runs = {"SGD": optimizers.SGD(lr=1e-3, momentum=0.9), "Adam": optimizers.Adam(lr=0.02),
+            "AMSGrad": optimizers.AMSGrad(lr=0.02)}
+    figure = plot_trajectories("rosenbrock", runs, steps=200)
+    lines = lines_by_gid(figure)
+    paths = [lines[f"path:{label}"] for label in runs]
+    looks = {(line.get_color(), line.get_linestyle(), line.get_marker()) for line in paths}
+    assert len(looks) == 3 and len({line.get_linestyle() for line in paths}) == 3
+    assert len({line.get_marker() for line in paths}) == 3
+    widths = [line.get_linewidth() for line in paths]
+    assert widths == sorted(widths, reverse=True) and widths[0] > widths[-1]   # later ones show
+    contour_ax = lines["minimum"].axes
+    others = [line.get_zorder() for line in contour_ax.lines if line is not lines["minimum"]]
+    assert lines["minimum"].get_zorder() > max(others)
+    legend = contour_ax.get_legend()
+    assert min(text.get_fontsize() for text in legend.get_texts()) >= 9
+
+
+def test_the_saddles_loss_axis_fits_the_losses_inside_the_window():
+    runs = {"SGD": optimizers.SGD(lr=0.05), "momentum 0.9": optimizers.SGD(lr=0.05, momentum=0.9)}
+    figure = plot_trajectories("saddle", runs, steps=60)
+    lines = lines_by_gid(figure)
+    momentum_losses = lines["loss:momentum 0.9"].get_ydata()
+    assert momentum_losses.min() < -1e6                      # it runs away...
+    loss_ax = lines["loss:SGD"].axes
+    low, high = loss_ax.get_ylim()
+    assert -5 < low < 0 < 1 < high < 5                       # ...but the axis stays readable
+    sgd = lines["loss:SGD"].get_ydata()
+    assert (sgd.max() - sgd.min()) / (high - low) > 0.3      # not flattened to a line at 0
+
+
+def test_an_animation_is_big_enough_to_read(tmp_path):
+    runs = [surfaces.descend("rosenbrock", optimizers.Adam(lr=0.02), steps=20)]
+    gif = animate_trajectories("rosenbrock", runs, filename=tmp_path / "paths.gif", frames=3)
+    from PIL import Image
+    with Image.open(gif) as image:
+        width, height = image.size
+    assert width >= 500 and height >= 400
+    # 9-point legend text at the frames' 100 dpi is 12.5 pixels high
+    from minigrad.viz.trajectories import TEXT
+    assert TEXT * 100 / 72 >= 12

@@ -32,12 +32,22 @@ stale and nothing generated is committed:
   ``<!-- minigrad:source -->``, ``<!-- minigrad:figure:<name> -->`` and
   ``<!-- minigrad:lessons -->``
       see above.
+* **MathJax** -- the math renderer is served by the site itself, so formulas
+  render offline: the MathJax 3 files a page needs are copied in from the
+  ``django-static-mathjax`` package (a development dependency) at build time,
+  never committed by hand.
+* **Lesson pages** -- mkdocs-jupyter's inline notebook CSS (the same 600 KB on
+  every lesson) is moved into one shared stylesheet, the animation players'
+  icons come from Unicode instead of a CDN, and a widget, which needs a live
+  kernel, is replaced by a note saying so.
 * **Docstrings** are made Markdown-friendly by ``griffe_docstrings.py``
   (doctest blocks fenced, reST roles and math converted), a griffe extension
   that mkdocstrings loads.
 """
 
 import contextlib
+import hashlib
+import html as htmllib
 import importlib
 import importlib.util
 import inspect
@@ -51,6 +61,7 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 ROOT = Path(__file__).resolve().parents[2]
 # Document (and run the examples of) the checkout this site is built from,
@@ -115,7 +126,27 @@ def on_files(files, config):
                           use_directory_urls=config.use_directory_urls))
     for uri, png in concept_figures().items():
         files.append(File.generated(config, uri, content=png))
+    for uri, path in mathjax_files():
+        files.append(File.generated(config, uri, abs_src_path=str(path)))
     return files
+
+
+# --------------------------------------------------------------------------
+# MathJax, from a Python package
+
+#: What a page needs from MathJax's es5 build: the TeX-to-HTML component, the
+#: TeX extensions it loads on demand (\boldsymbol, \cancel, ...) and its fonts.
+MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions/*.js", "output/chtml/fonts/woff-v2/*.woff"]
+
+
+def mathjax_files():
+    """``[(site uri, file)]``: MathJax's es5 files, under ``javascripts/mathjax/``."""
+    import mathjax   # the django-static-mathjax package: MathJax 3 in mathjax/static/mathjax
+    es5 = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+    found = [path for part in MATHJAX_PARTS for path in sorted(es5.glob(part))]
+    if not (es5 / "tex-chtml.js").is_file():
+        raise FileNotFoundError(f"no MathJax 3 in {es5}: pip install django-static-mathjax")
+    return [(f"javascripts/mathjax/{path.relative_to(es5).as_posix()}", path) for path in found]
 
 
 # --------------------------------------------------------------------------
@@ -317,4 +348,65 @@ def on_page_content(html, page, config, files):
         html = (f'<p class="lesson-source"><a href="{name}" download>Download {name}</a> '
                 f"&middot; or run it locally: <code>make lab</code>, then open "
                 f"<code>lessons/{name}</code></p>\n") + html
+        page.title = notebook_title(ROOT / page.file.src_uri)   # code words kept
+        repair_toc(page.toc, html)
+        html = shared_stylesheets(html, page, config)
+        html = without_widgets(html)
     return html
+
+
+# --------------------------------------------------------------------------
+# Lesson pages: titles, contents, stylesheets and widgets that work offline
+
+def repair_toc(toc, html):
+    """Point the page's table of contents at the headings' real ids, with their full text.
+
+    mkdocs-jupyter slugs a heading's text without its code spans, while the
+    page's ids keep them (``get_updates-returns-...``): the links went nowhere.
+    The contents list the headings in page order, so they are matched in order.
+    """
+    headings = [(anchor, htmllib.unescape(re.sub(r"<[^>]+>|¶", "", inner)).strip())
+                for anchor, inner in re.findall(r'<h[1-6][^>]*\bid="([^"]+)"[^>]*>(.*?)</h[1-6]>',
+                                                html, flags=re.S)]
+    items, stack = [], list(reversed(list(toc)))
+    while stack:
+        item = stack.pop()
+        items.append(item)
+        stack.extend(reversed(item.children))
+    if len(items) != len(headings):
+        raise ValueError(f"{len(items)} contents entries for {len(headings)} headings")
+    for item, (anchor, title) in zip(items, headings):
+        item.id, item.title = anchor, title
+
+
+def shared_stylesheets(html, page, config):
+    """Each big inline ``<style>`` (the notebook CSS, 600 KB, the same on every lesson)
+    moved into ``assets/notebook/<hash>.css``, which the browser fetches once."""
+    def move(match):
+        css = match.group(1)
+        if len(css) < 20_000:
+            return match.group(0)
+        uri = f"assets/notebook/{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+        target = Path(config.site_dir) / uri
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(css, encoding="utf-8")
+        return f'<link rel="stylesheet" href="{get_relative_url(uri, page.url)}">'
+    return re.sub(r"<style[^>]*>(.*?)</style>", move, html, flags=re.S)
+
+
+#: Said where a notebook showed an ipywidget: it needs a kernel, and its
+#: JavaScript would come from a CDN.
+WIDGET_NOTE = ('<p class="widget-note"><em>Here a live notebook shows an interactive slider '
+               "(an ipywidget, which needs a running kernel): open the lesson with "
+               "<code>make lab</code> to use it.</em></p>")
+
+
+def without_widgets(html):
+    """Widget views replaced by `WIDGET_NOTE`; their state and the CDN loader dropped."""
+    html = re.sub(r'<script type="application/vnd\.jupyter\.widget-view\+json">.*?</script>',
+                  WIDGET_NOTE, html, flags=re.S)
+    html = re.sub(r'<script type="application/vnd\.jupyter\.widget-state\+json">.*?</script>',
+                  "", html, flags=re.S)
+    return re.sub(r"<script>(?:(?!</script>).)*unpkg\.com(?:(?!</script>).)*</script>", "",
+                  html, flags=re.S)

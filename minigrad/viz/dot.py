@@ -35,7 +35,8 @@ def to_dot(outputs, trace=None, *, max_nodes=None, rankdir="LR"):
       n0 -> n1;
     }
     """
-    layout = layout_graph(outputs, max_nodes=float("inf") if max_nodes is None else max_nodes)
+    layout = layout_graph(outputs, max_nodes=float("inf") if max_nodes is None else max_nodes,
+                          fold=False)
     values = {step.node: step.value for step in trace.steps} if trace is not None else {}
     ids = {box.key: f"n{index}" for index, box in enumerate(layout.boxes)}
     lines = ["digraph minigrad {", f"  rankdir={rankdir};",
@@ -52,10 +53,12 @@ def to_dot(outputs, trace=None, *, max_nodes=None, rankdir="LR"):
         lines.append(f'  {ids[box.key]} [label="{_escape(label)}", '
                      f'fillcolor="{_COLORS[box.kind]}"];')
     for source, target, kind in layout.edges:
-        attributes = {"input": "", "update": ' [color="#e06c00", penwidth=1.6]',
-                      "assign": ' [color="#e06c00", style=dashed, constraint=false, '
-                                'label="after the call"]'}[kind]
+        attributes = {"input": "", "update": ' [color="#e06c00", penwidth=1.6]'}[kind]
         lines.append(f"  {ids[source]} -> {ids[target]}{attributes};")
+    for box in layout.boxes:   # each update writes its variable after the call
+        if box.kind == "update" and box.key.variable in ids:
+            lines.append(f"  {ids[box.key]} -> {ids[box.key.variable]} [color=\"#e06c00\", "
+                         'style=dashed, constraint=false, label="after the call"];')
     lines.append("}")
     return "\n".join(lines)
 

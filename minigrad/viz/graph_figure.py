@@ -1,17 +1,30 @@
 """``draw_graph``: a computation graph as a matplotlib figure.
 
-Placeholders, variables, constants, ops and updates each get their own
-colour; every box shows the node's name (the identifier ``f.source`` uses),
-its op and static shape, and, given a trace, the value it had. Updates are
-orange, fed by their new value, with a dashed arrow back to the variable they
-write *after* the call. Only matplotlib is needed: the layout is computed in
-Python by `minigrad.viz.layout`.
+Placeholders, variables, ops and updates each get their own colour; every
+box shows the node's name (the identifier ``f.source`` uses), what computes
+it (``multiply(m_w, 0.9)``: small constants and hyperparameters are written
+into the label instead of drawn as boxes) and its static shape, and, given a
+trace, the value it had. A training step is drawn in three shaded bands --
+forward pass, gradients, optimizer updates (`minigrad.viz.roles`) -- with
+the hyperparameters listed in small type in the last one. Updates are
+orange, fed by their new value; the variables they write after the call
+have a dashed orange outline.
+
+The layout (`minigrad.viz.layout`) and the edge routes
+(`minigrad.viz.routing`) are computed in Python, so only matplotlib is
+needed. The figure is drawn at its natural size (one data unit is one
+inch), with text of at least 9 points: shown at 100%, it reads like a page.
 """
 
 import matplotlib.pyplot as plt
+from matplotlib.patches import FancyBboxPatch, Rectangle
 
+from ..graph import format_shape
 from ..trace import Trace
-from .labels import brief, describe_node
+from .labels import brief, describe_node, describe_op, shown_params
+from .layout import layout_graph
+from .roles import GROUP_TITLES, inline_label
+from .routing import place
 
 #: Box colours by kind; updates stand out, pending trace steps fade.
 STYLES = {
@@ -23,14 +36,19 @@ STYLES = {
     "summary": dict(facecolor="#f3e8ff", edgecolor="#8a5cc2"),
 }
 EDGE_STYLES = {
-    "input": dict(color="#555555", linewidth=0.9, linestyle="-", alpha=0.7),
-    "update": dict(color="#e06c00", linewidth=1.4, linestyle="-"),
-    "assign": dict(color="#e06c00", linewidth=1.2, linestyle="--"),
+    "input": dict(color="#555555", linewidth=1.0),
+    "update": dict(color="#e06c00", linewidth=1.5),
 }
-FONT = dict(family="monospace", fontsize=7.5)
+BAND_COLOURS = {"forward": "#eef4ff", "gradients": "#fff4e8", "updates": "#fdecef"}
+HIGHLIGHT = dict(edgecolor="#d62728", linewidth=3.0)
+#: Text size (points) and the monospace character cell it gives, in inches.
+FONT_SIZE = 9.0
+CHAR_WIDTH, LINE_HEIGHT, PAD = 0.64 * FONT_SIZE / 72, 1.3 * FONT_SIZE / 72, 0.07
+#: Room (inches) above the bands for a group's title and its hyperparameters.
+BAND_TITLE = 0.5
 
 
-def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=60, direction="auto",
+def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=80, direction="auto",
                step=None, title=None, ax=None):
     """Draw the graph behind ``outputs`` and return the ``Figure``.
 
@@ -43,16 +61,20 @@ def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=60, direction="
             ``dict(zip(params, K.gradients(loss, params)))``); with a trace
             that evaluated the gradients, their values are shown as ``grad``.
         max_nodes: above this many boxes the ops are gathered into a few
-            summary boxes, so a big graph stays readable.
+            summary boxes, so a big graph stays readable (folded constants
+            and hyperparameters do not count).
         direction: ``'LR'`` (inputs on the left), ``'TB'`` (inputs on top,
             reading like ``f.source``) or ``'auto'`` (``'TB'`` for deep graphs).
         step: with a trace, show the call as it was at this step: nodes up to
-            ``step`` have values, that node is highlighted, later ones are faded.
+            ``step`` have values, that node is outlined in red (or the summary
+            box that holds it), later ones are faded.
         title: a title; by default, a count of what is drawn.
-        ax: draw into these axes instead of a new figure.
+        ax: draw into these axes instead of a new figure of natural size.
 
-    Every node box is a ``Text`` whose gid is ``'node:<name>'`` (``'update:<name>'``,
-    ``'summary:...'`` for the others): tests and curious readers can find them.
+    Every box's text is a ``Text`` whose gid is ``'node:<name>'`` (``'update:<name>'``,
+    ``'summary:...'`` for the others), and its frame a patch with gid
+    ``'box:<same>'``; each edge is a line with gid ``'route:<kind>'`` and an
+    arrow head with gid ``'edge:<kind>'``. Tests and curious readers can find them.
 
     >>> from minigrad import backend as K
     >>> x = K.placeholder(shape=(None, 3), name='x')
@@ -61,9 +83,12 @@ def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=60, direction="
     >>> sorted(drawn_boxes(figure))
     ['node:dot_...', 'node:mean_...', 'node:w', 'node:x']
     >>> plt.close(figure)
+    >>> figure = draw_graph(K.tanh(x) * 0.9)            # 0.9 is written into the label
+    >>> print(drawn_boxes(figure)['node:' + figure.axes[0].texts[-1].get_gid()[5:]])
+    multiply_... (None, 3)
+    multiply(tanh_..., 0.9)
+    >>> plt.close(figure)
     """
-    from .layout import layout_graph
-
     if isinstance(outputs, Trace) and trace is None:
         trace = outputs
     layout = layout_graph(outputs, max_nodes=max_nodes)
@@ -73,61 +98,21 @@ def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=60, direction="
         raise ValueError(f"draw_graph: direction must be 'LR', 'TB' or 'auto', got {direction!r}")
     values = _known_values(trace, step)
     current = trace.steps[step].node if trace is not None and step is not None else None
-
-    texts = {box.key: _box_text(box, values, gradients) for box in layout.boxes}
-    lines = max(text.count("\n") + 1 for text in texts.values())
-    chars = max(len(line) for text in texts.values() for line in text.split("\n"))
-    box_width = 0.3 + 0.065 * chars           # inches, for 7.5 pt monospace
-    box_height = 0.25 + 0.14 * lines
-    along, across = layout.layer_count, layout.widest_layer
-    if direction == "LR":
-        size = (along * (box_width + 0.5), across * (box_height + 0.3))
-    else:
-        size = (across * (box_width + 0.3), along * (box_height + 0.45))
-    if ax is None:
-        figure, ax = plt.subplots(figsize=(max(size[0], 3.0), max(size[1] + 0.4, 1.5)))
-    else:
-        figure = ax.figure
-
-    def position(box):
-        if direction == "LR":
-            return box.layer, -box.slot
-        return box.slot, -box.layer
-
-    artists = {}
-    for box in layout.boxes:
-        style = dict(STYLES[box.kind], boxstyle="round,pad=0.4", linewidth=1.0)
-        faded = values is not None and step is not None and box.node is not None \
-            and box.node not in values
-        if faded:
-            style.update(alpha=0.35)
-        if current is not None and box.node is current and box.kind != "update":
-            style.update(linewidth=3.0, edgecolor="#d62728")
-        if box.node is not None and isinstance(box.key, tuple):   # a collapsed output
-            style.update(linewidth=2.0)
-        x, y = position(box)
-        artist = ax.text(x, y, texts[box.key], ha="center", va="center", bbox=style,
-                         color="#999999" if faded else "black", **FONT)
-        artist.set_gid(_gid(box))
-        artists[box.key] = artist
-
-    for source, target, kind in layout.edges:
-        start, end = artists[source], artists[target]
-        curve = "arc3,rad=-0.35" if kind == "assign" else "arc3,rad=0.0"
-        ax.annotate("", xy=end.get_position(), xytext=start.get_position(),
-                    arrowprops=dict(arrowstyle="-|>", mutation_scale=9, connectionstyle=curve,
-                                    patchA=start.get_bbox_patch(), patchB=end.get_bbox_patch(),
-                                    shrinkA=2, shrinkB=2, **EDGE_STYLES[kind]),
-                    gid=f"edge:{kind}")
-
-    xs, ys = zip(*(position(box) for box in layout.boxes))
-    pad_x, pad_y = (0.6, 0.7) if direction == "LR" else (0.7, 0.6)
-    ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
-    ax.set_ylim(min(ys) - pad_y, max(ys) + pad_y)
-    ax.set_axis_off()
+    texts = {box.key: _box_text(box, values, gradients, layout.folded) for box in layout.boxes}
+    highlighted = _highlighted(layout, current)
+    if highlighted is not None and layout.by_key[highlighted].node is not current:
+        texts[highlighted] += f"\n>> holds step {trace.steps[step].index}: {current.name}"
+    sizes = {key: _oriented(_text_size(text), direction) for key, text in texts.items()}
+    geometry = place(layout, sizes, layer_gap=0.55 if direction == "LR" else 0.35)
+    page = _Page(geometry, direction, len(layout.bands) > 1)
+    figure, ax = page.canvas(ax)
+    _draw_bands(ax, layout, geometry, page, values)
+    _draw_edges(ax, layout, geometry, page)
+    _draw_boxes(ax, layout, texts, geometry, page, values if step is not None else None,
+                highlighted)
     if title is None:
         title = _default_title(layout, trace, step)
-    ax.set_title(title, fontsize=9, loc="left")
+    ax.set_title(title, fontsize=10, loc="left")
     return figure
 
 
@@ -147,21 +132,135 @@ def drawn_boxes(figure):
     >>> plt.close(figure)
     """
     return {text.get_gid(): text.get_text() for ax in figure.axes for text in ax.texts
-            if text.get_gid() and not text.get_gid().startswith("edge:")}
+            if (text.get_gid() or "").split(":")[0] in ("node", "update", "summary", "output")}
 
 
 def drawn_edges(figure):
-    """The kinds (``'input'``, ``'update'``, ``'assign'``) of every arrow drawn.
+    """The kinds (``'input'`` or ``'update'``) of every arrow drawn.
 
     >>> from minigrad import backend as K
     >>> w = K.variable(2.0, name='w')
-    >>> figure = draw_graph([K.update_sub(w, 1.0)])   # w - 1 -> update -> back to w
+    >>> figure = draw_graph([K.update_sub(w, 1.0)])   # w (- 1) -> subtract -> update
     >>> drawn_edges(figure)
-    ['input', 'input', 'update', 'assign']
+    ['input', 'update']
     >>> plt.close(figure)
     """
     return [text.get_gid()[len("edge:"):] for ax in figure.axes for text in ax.texts
             if (text.get_gid() or "").startswith("edge:")]
+
+
+def _text_size(text):
+    """``(width, height)`` in inches of a box holding ``text`` in 9 pt monospace."""
+    lines = text.split("\n")
+    return (CHAR_WIDTH * max(len(line) for line in lines) + 2 * PAD,
+            LINE_HEIGHT * len(lines) + 2 * PAD)
+
+
+def _oriented(size, direction):
+    """A box's ``(width, height)`` as ``(along, across)`` the layers."""
+    return size if direction == "LR" else (size[1], size[0])
+
+
+class _Page:
+    """Turns (along, across) inches into x, y data units; makes a figure of natural size."""
+
+    MARGIN = 0.15
+
+    def __init__(self, geometry, direction, banded):
+        self.direction = direction
+        along_min, along_max, across_min, across_max = geometry.extent()
+        self.band_top = across_min - (BAND_TITLE if banded else 0.0)
+        corners = [self.xy(along_min, self.band_top), self.xy(along_max, across_max)]
+        xs, ys = zip(*corners)
+        self.xlim = (min(xs) - self.MARGIN, max(xs) + self.MARGIN)
+        self.ylim = (min(ys) - self.MARGIN, max(ys) + self.MARGIN)
+        self.along = (along_min, along_max)
+        self.across = (self.band_top, across_max)
+
+    def xy(self, along, across):
+        return (along, -across) if self.direction == "LR" else (across, -along)
+
+    def canvas(self, ax, title_height=0.35):
+        """A new figure exactly as big as the drawing (or ``ax``, given)."""
+        width, height = self.xlim[1] - self.xlim[0], self.ylim[1] - self.ylim[0]
+        if ax is None:
+            size = (max(width, 2.5) + 0.1, height + title_height)
+            figure = plt.figure(figsize=size)
+            ax = figure.add_axes([0.1 / size[0], 0, width / size[0], height / size[1]])
+        ax.set_xlim(*self.xlim)
+        ax.set_ylim(*self.ylim)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        return ax.figure, ax
+
+    def rectangle(self, along, across, size):
+        """``(x0, y0, width, height)`` of a box centred at (along, across) of ``size``."""
+        x, y = self.xy(along, across)
+        width, height = size if self.direction == "LR" else (size[1], size[0])
+        return x - width / 2, y - height / 2, width, height
+
+
+def _draw_bands(ax, layout, geometry, page, values):
+    """Shade each group's layers, with its title (and the hyperparameters in the last)."""
+    for group, first, last in layout.bands if len(layout.bands) > 1 else []:
+        start = geometry.strips[first][0] - 0.2
+        end = geometry.strips[last][1] + 0.2
+        middle = ((start + end) / 2, (page.across[0] + page.across[1]) / 2)
+        size = (end - start - 0.06, page.across[1] - page.across[0] + 0.1)
+        x, y, width, height = page.rectangle(*middle, size)
+        ax.add_patch(Rectangle((x, y), width, height, facecolor=BAND_COLOURS[group],
+                               edgecolor="none", zorder=0, gid=f"band:{group}"))
+        label = GROUP_TITLES[group]
+        if group == "updates" and layout.hyperparameters:
+            label += "\n" + _hyperparameter_line(layout.hyperparameters, values)
+        x, y = page.xy(start + 0.05, page.across[0] - 0.02)
+        ax.text(x, y, label, fontsize=FONT_SIZE, ha="left", va="top", color="#444444",
+                gid=f"band-title:{group}", zorder=1, linespacing=1.3)
+
+
+def _hyperparameter_line(hyperparameters, values):
+    shown = [f"{node.name} = {brief(values.get(node, node.value) if values else node.value, 10)}"
+             for node in hyperparameters]
+    return ", ".join(shown)
+
+
+def _draw_edges(ax, layout, geometry, page):
+    """Each edge as its routed polyline, with an arrow head into its target."""
+    for edge, points in geometry.routes.items():
+        kind = edge[2]
+        xs, ys = zip(*(page.xy(*point) for point in points))
+        ends = f"{_gid(layout.by_key[edge[0]])}|{_gid(layout.by_key[edge[1]])}"
+        ax.plot(xs, ys, solid_joinstyle="round", zorder=2, gid=f"route:{kind}|{ends}",
+                **EDGE_STYLES[kind])
+        tail = next((i for i in range(len(xs) - 2, -1, -1)     # the last segment of length
+                     if abs(xs[i] - xs[-1]) + abs(ys[i] - ys[-1]) > 0.05), 0)
+        arrow = ax.annotate("", xy=(xs[-1], ys[-1]), xytext=(xs[tail], ys[tail]), zorder=3,
+                            arrowprops=dict(arrowstyle="-|>", mutation_scale=10, shrinkA=0,
+                                            shrinkB=0, **EDGE_STYLES[kind]),
+                            gid=f"edge:{kind}")
+        arrow.arrow_patch.set_zorder(3)
+
+
+def _draw_boxes(ax, layout, texts, geometry, page, known, highlighted):
+    """Each box: a frame (faded if not computed yet at the step shown) and its text."""
+    for box in layout.boxes:
+        style = dict(STYLES[box.kind], linewidth=1.0)
+        if box.node in layout.written and box.kind == "variable":
+            style.update(edgecolor="#e06c00", linestyle="--", linewidth=1.5)
+        faded = known is not None and box.node is not None and box.node not in known
+        if faded:
+            style.update(alpha=0.35)
+        if box.node is not None and isinstance(box.key, tuple):   # a collapsed output
+            style.update(linewidth=2.0)
+        if box.key == highlighted:
+            style.update(HIGHLIGHT, alpha=1.0, linestyle="-")
+            faded = False
+        x, y, width, height = page.rectangle(*geometry.centres[box.key], geometry.sizes[box.key])
+        ax.add_patch(FancyBboxPatch((x, y), width, height, boxstyle="round,pad=0,rounding_size=0.05",
+                                    zorder=4, gid=f"box:{_gid(box)}", **style))
+        ax.text(x + width / 2, y + height / 2, texts[box.key], ha="center", va="center",
+                family="monospace", fontsize=FONT_SIZE, zorder=5, linespacing=1.3,
+                color="#999999" if faded else "black", gid=_gid(box))
 
 
 def _gid(box):
@@ -188,7 +287,37 @@ def _check_step(trace, step):
     return step % len(trace.steps)
 
 
-def _box_text(box, values, gradients):
+def _highlighted(layout, current):
+    """The key of the box that shows ``current``: its own, the summary box that holds
+    it, or, for a folded constant or hyperparameter, the first box whose label shows it."""
+    if current is None:
+        return None
+    for box in layout.boxes:
+        if box.node is current and box.kind != "update":
+            return box.key
+    for box in layout.boxes:
+        if current in layout.members.get(box.key, ()) or (
+                box.node is not None and box.kind == "op" and current in box.node.inputs):
+            return box.key
+    return None
+
+
+def describe_call(node, folded):
+    """What computes ``node``, with its inputs: ``multiply(m_w, 0.9)``.
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(None, 3), name='x')
+    >>> describe_call(K.sum(x, axis=1), set())
+    'sum(x, axes=(1,))'
+    """
+    if node.op is None:
+        return describe_op(node)
+    arguments = [inline_label(source, folded) for source in node.inputs]
+    arguments += shown_params(node)
+    return f"{node.op.name}({', '.join(arguments)})"
+
+
+def _box_text(box, values, gradients, folded):
     if box.node is None:
         return box.text
     if box.kind == "update":
@@ -200,7 +329,10 @@ def _box_text(box, values, gradients):
                 text += f"\nold {brief(old, 24)}"
             text += f"\nnew {brief(values[update.value], 24)}"
         return text
-    text = describe_node(box.node)
+    if box.node.op is None:
+        text = describe_node(box.node)
+    else:
+        text = f"{box.node.name} {format_shape(box.node.shape)}\n{describe_call(box.node, folded)}"
     if values is not None and box.node in values:
         text += f"\n= {brief(values[box.node])}"
     if gradients and values is not None and box.node in gradients:

@@ -39,10 +39,20 @@ def describe_op(node):
     """
     if node.op is None:
         return kind_of(node)
-    # Default-valued flags add noise, not information.
-    shown = [f"{key}={value!r}" for key, value in node.op.params().items()
-             if value is not None and value is not False]  # 0 (an axis) is information
-    return " ".join([node.op.name] + shown)
+    return " ".join([node.op.name] + shown_params(node))
+
+
+def shown_params(node):
+    """The parameters of ``node``'s op worth showing, as ``key=value`` strings.
+
+    Default-valued flags add noise, not information; 0 (an axis) is information.
+
+    >>> from minigrad import backend as K
+    >>> shown_params(K.sum(K.placeholder(shape=(2, 3)), axis=0))
+    ['axes=(0,)']
+    """
+    return [f"{key}={value!r}" for key, value in node.op.params().items()
+            if value is not None and value is not False]
 
 
 def describe_node(node):

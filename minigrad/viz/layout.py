@@ -1,15 +1,22 @@
 """Where each node of a graph goes on a drawing: a layered layout, in Python.
 
 The picture is organised in *layers* (columns or rows) by distance from the
-inputs, the classic Sugiyama recipe reduced to its two essential steps:
+inputs, the classic Sugiyama recipe in its three steps:
 
 1. **layer** -- an op sits one layer after its deepest input; a leaf (a
-   placeholder, variable or constant) sits just before its first consumer,
-   so a constant appears next to the op that uses it, not far away with the
-   inputs; an update sits one layer after the value it assigns;
-2. **order** -- within a layer, boxes are sorted by the mean position of
-   their neighbours (the *barycenter* heuristic), sweeping forwards and
-   backwards a few times, which removes most edge crossings.
+   placeholder or variable) sits just before its first consumer; an update
+   sits one layer after the value it assigns. In a training step the layers
+   come in three bands, one per group of `minigrad.viz.roles` (forward pass,
+   gradients, updates), so the groups never interleave on the drawing. Small
+   constants and hyperparameters are *folded* into their consumer's label
+   and get no box at all;
+2. **dummies** -- an edge that spans several layers gets an invisible
+   *dummy* box in each layer it passes through, so it is routed through a
+   free slot of that layer instead of being drawn straight through whatever
+   boxes sit in its way;
+3. **order** -- within a layer, boxes and dummies are sorted by the mean
+   position of their neighbours (the *barycenter* heuristic), sweeping
+   forwards and backwards a few times, which removes most edge crossings.
 
 Both steps are loops over a topological order, never recursion, so the
 layout of a huge graph is as safe as that of a small one. A graph with more
@@ -24,6 +31,7 @@ from ..executor import Function
 from ..graph import Constant, Node, Update, Variable, topological_order
 from ..trace import Trace
 from .labels import kind_of
+from .roles import assign_groups, foldable, hyperparameters
 
 
 class Box:
@@ -40,15 +48,16 @@ class Box:
     [<Box placeholder layer=0 slot=0>, <Box op layer=1 slot=0>]
     """
 
-    __slots__ = ("key", "node", "kind", "text", "layer", "slot")
+    __slots__ = ("key", "node", "kind", "text", "layer", "slot", "group")
 
-    def __init__(self, key, node, kind, layer, text=None):
+    def __init__(self, key, node, kind, layer, text=None, group=None):
         self.key = key
         self.node = node
         self.kind = kind
         self.text = text
         self.layer = layer
         self.slot = 0.0
+        self.group = group
 
     def __repr__(self):
         return f"<Box {self.kind} layer={self.layer} slot={self.slot:g}>"
@@ -58,10 +67,13 @@ class Layout:
     """Boxes with their layers and slots, and the edges between them.
 
     ``edges`` holds ``(source_key, target_key, kind)`` triples where ``kind``
-    is ``'input'`` (data flows into an op), ``'update'`` (a value flows into
-    an update) or ``'assign'`` (the update writes a variable after the call).
-    ``collapsed`` says whether ops were gathered into summary boxes;
-    ``node_count`` is the number of graph nodes behind the drawing;
+    is ``'input'`` (data flows into an op) or ``'update'`` (a value flows
+    into an update). ``routes`` gives each edge the dummy boxes it passes
+    through (empty between neighbouring layers); ``dummies`` lists them all.
+    ``folded`` holds the nodes shown inside their consumers' labels (small
+    constants, and the ``hyperparameters``); ``written`` the variables the
+    updates write. ``collapsed`` says whether ops were gathered into summary
+    boxes; ``node_count`` is the number of graph nodes behind the drawing;
     ``layer_count`` and ``widest_layer`` give the drawing's extent.
 
     >>> from minigrad import backend as K
@@ -73,12 +85,19 @@ class Layout:
     ['input', 'input', 'input', 'input']
     """
 
-    def __init__(self, boxes, edges, collapsed, node_count):
+    def __init__(self, boxes, edges, collapsed, node_count, folded=(), hyperparameters=(),
+                 written=()):
         self.boxes = boxes
         self.edges = edges
         self.collapsed = collapsed
         self.node_count = node_count
+        self.folded = set(folded)
+        self.hyperparameters = list(hyperparameters)
+        self.written = set(written)
         self.by_key = {box.key: box for box in boxes}
+        self.routes, self.dummies = {}, []
+        self.bands = []    # (group, first layer, last layer), for a drawing in groups
+        self.members = {}  # summary box key -> the nodes it stands for
 
     @property
     def layer_count(self):
@@ -133,8 +152,12 @@ def split_outputs(outputs):
     return tensors, updates
 
 
-def layout_graph(outputs, max_nodes=60, sweeps=4):
+def layout_graph(outputs, max_nodes=80, sweeps=4, fold=True):
     """The `Layout` of the graph behind ``outputs``.
+
+    ``max_nodes`` bounds the number of boxes (folded nodes do not count)
+    above which ops are gathered into summary boxes; ``fold=False`` gives
+    every constant and hyperparameter a box of its own (as `to_dot` does).
 
     >>> from minigrad import backend as K
     >>> x = K.placeholder(shape=(3,), name='x')
@@ -144,33 +167,60 @@ def layout_graph(outputs, max_nodes=60, sweeps=4):
     """
     tensors, updates = split_outputs(outputs)
     order = topological_order(tensors + [update.value for update in updates])
-    if len(order) + len(updates) > max_nodes:
+    forward = set(topological_order(tensors))
+    consumers = {node: [] for node in order}
+    for node in order:
+        for source in dict.fromkeys(node.inputs):
+            consumers[source].append(node)
+    folded = set()
+    if fold:
+        folded = {node for node in order if foldable(node, consumers[node])
+                  and node not in tensors}
+        folded.update(hyperparameters(order, updates, forward))
+    if len(order) - len(folded) + len(updates) > max_nodes:
         layout = _collapsed(order, tensors, updates)
     else:
-        layout = _full(order, updates)
+        groups = assign_groups(order, tensors, updates, forward)
+        layout = _full([node for node in order if node not in folded], updates, groups, consumers)
+        layout.folded = folded
+        layout.hyperparameters = [node for node in order if node in folded
+                                  and node.op is None and not foldable(node, consumers[node])]
+    layout.written = {update.variable for update in updates}
+    _add_dummies(layout)
     _order_layers(layout, sweeps)
     return layout
 
 
-def _full(order, updates):
-    """Every node and update as its own box."""
-    depth, consumers = {}, {node: [] for node in order}
-    for node in order:
-        depth[node] = 1 + max((depth[source] for source in node.inputs), default=-1)
-        for source in node.inputs:
-            consumers[source].append(node)
-    # Leaves move up next to their first consumer.
-    for node in order:
-        if node.op is None and consumers[node]:
-            depth[node] = min(depth[consumer] for consumer in consumers[node]) - 1
-    boxes = [Box(node, node, kind_of(node), depth[node]) for node in order]
-    edges = [(source, node, "input") for node in order for source in dict.fromkeys(node.inputs)]
+def _full(order, updates, groups, consumers):
+    """Every drawn node and update as its own box, each group in its own band of layers."""
+    drawn = set(order)
+    depth, start, bands = {}, 0, []
+    for group in ("forward", "gradients", "updates"):
+        members = [node for node in order if groups[node] == group and node.op is not None]
+        for node in members:
+            inner = [depth[source] for source in node.inputs if source in depth]
+            depth[node] = max([start + 1] + [level + 1 for level in inner])
+        if group == "updates":
+            for update in updates:
+                depth[update] = depth[update.value] + 1
+        leaves = [node for node in order if groups[node] == group and node.op is None]
+        for node in leaves:   # just before its first drawn consumer, inside that one's band
+            used = [depth[c] for c in consumers[node] if c in drawn and c in depth]
+            depth[node] = min(used) - 1 if used else start
+        end = max([start - 1] + [depth[key] for key in members + leaves + (
+            updates if group == "updates" else [])])
+        if end >= start:
+            bands.append((group, start, end))
+        start = end + 1
+    boxes = [Box(node, node, kind_of(node), depth[node], group=groups[node]) for node in order]
+    edges = [(source, node, "input") for node in order
+             for source in dict.fromkeys(node.inputs) if source in drawn]
     for update in updates:
-        boxes.append(Box(update, update.value, "update", depth[update.value] + 1))
+        boxes.append(Box(update, update.value, "update", depth[update], group="updates"))
         edges.append((update.value, update, "update"))
-        if update.variable in depth:
-            edges.append((update, update.variable, "assign"))
-    return Layout(boxes, edges, False, len(order))
+    layout = Layout(boxes, edges, False, len(order))
+    layout.bands = bands
+    return layout
 
 
 def _collapsed(order, tensors, updates, bands=6, keep_leaves=12):
@@ -191,19 +241,7 @@ def _collapsed(order, tensors, updates, bands=6, keep_leaves=12):
     def band_of(node):
         return f"band {min(bands - 1, max(0, depth[node] - 1) * bands // max(top, 1))}"
 
-    group, boxes = {}, []
-    if len(leaves) <= keep_leaves:
-        for node in leaves:
-            group[node] = node
-            boxes.append(Box(node, node, kind_of(node), 0))
-    else:
-        for kind in ("placeholder", "variable"):
-            members = [node for node in leaves if kind_of(node) == kind]
-            if members:
-                key = f"{len(members)} {kind}s"
-                boxes.append(Box(key, None, kind, 0, text=_summary(key, members)))
-                group.update(dict.fromkeys(members, key))
-    members_of = {}
+    boxes, group, members_of = _leaf_boxes(leaves, keep_leaves)
     for node in inner:
         group[node] = band_of(node)
         members_of.setdefault(group[node], []).append(node)
@@ -229,9 +267,30 @@ def _collapsed(order, tensors, updates, bands=6, keep_leaves=12):
     for update in updates:
         boxes.append(Box(update, update.value, "update", last))
         edges[(group[update.value], update, "update")] = None
-        if update.variable in group:
-            edges[(update, group[update.variable], "assign")] = None
-    return Layout(boxes, list(edges), True, len(order))
+    layout = Layout(boxes, list(edges), True, len(order))
+    layout.members = members_of
+    return layout
+
+
+def _leaf_boxes(leaves, keep_leaves):
+    """The first column of a collapsed layout: each leaf, or one summary box per kind.
+
+    Returns the boxes, ``{leaf: its box key}`` and ``{summary key: its leaves}``.
+    """
+    boxes, group, members_of = [], {}, {}
+    if len(leaves) <= keep_leaves:
+        for node in leaves:
+            group[node] = node
+            boxes.append(Box(node, node, kind_of(node), 0))
+        return boxes, group, members_of
+    for kind in ("placeholder", "variable"):
+        members = [node for node in leaves if kind_of(node) == kind]
+        if members:
+            key = f"{len(members)} {kind}s"
+            boxes.append(Box(key, None, kind, 0, text=_summary(key, members)))
+            group.update(dict.fromkeys(members, key))
+            members_of[key] = members
+    return boxes, group, members_of
 
 
 def _summary(title, nodes, kinds=4):
@@ -242,16 +301,27 @@ def _summary(title, nodes, kinds=4):
     return f"{title}: {len(nodes)} nodes\n{common}{more}"
 
 
+def _add_dummies(layout):
+    """Give every edge that skips layers one dummy box per layer it crosses."""
+    for edge in layout.edges:
+        source, target = layout.by_key[edge[0]], layout.by_key[edge[1]]
+        chain = [Box(("dummy", edge, layer), None, "dummy", layer, group=source.group)
+                 for layer in range(source.layer + 1, target.layer)]
+        layout.routes[edge] = chain
+        layout.dummies.extend(chain)
+
+
 def _order_layers(layout, sweeps):
     """Set each box's ``slot`` so that connected boxes line up (barycenters)."""
     layers = {}
-    for box in layout.boxes:  # boxes come in topological order: a good start
+    for box in layout.boxes + layout.dummies:  # boxes come in topological order: a good start
         layers.setdefault(box.layer, []).append(box)
-    neighbours = {box.key: [] for box in layout.boxes}
-    for source, target, kind in layout.edges:
-        if kind != "assign":  # the long way back to a variable should not pull
-            neighbours[source].append(layout.by_key[target])
-            neighbours[target].append(layout.by_key[source])
+    neighbours = {box.key: [] for box in layout.boxes + layout.dummies}
+    for edge, chain in layout.routes.items():
+        path = [layout.by_key[edge[0]]] + chain + [layout.by_key[edge[1]]]
+        for first, second in zip(path, path[1:]):
+            neighbours[first.key].append(second)
+            neighbours[second.key].append(first)
 
     def place(boxes):
         for index, box in enumerate(boxes):

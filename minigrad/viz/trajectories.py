@@ -6,6 +6,8 @@ trajectories you already have (to draw the same runs twice, or runs you
 made another way).
 """
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation, PillowWriter
@@ -14,6 +16,12 @@ from .. import surfaces as surfaces_module
 from ..surfaces import Trajectory
 
 COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+#: Each path gets a colour, a line style and a marker of its own, and the first
+#: paths are drawn widest, so a path lying on top of another leaves it visible.
+LINESTYLES = ["-", "--", "-.", ":"]
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+#: Text size (points) of legends and titles; at least 9 on every figure, animations too.
+TEXT = 9
 
 
 def run_all(surface, runs, steps=300, start=None):
@@ -84,9 +92,10 @@ def draw_contours(ax, surface, levels=25, resolution=200):
     else:
         ax.contour(grid_x, grid_y, values, levels=levels, cmap="viridis", linewidths=0.7,
                    alpha=0.8)
-    if surface.minimum is not None:
-        ax.plot(*surface.minimum, marker="*", markersize=14, color="black", linestyle="none",
-                label="minimum", gid="minimum")
+    if surface.minimum is not None:   # on top of every path and end marker
+        ax.plot(*surface.minimum, marker="*", markersize=16, color="gold", linestyle="none",
+                markeredgecolor="black", markeredgewidth=1.2, label="minimum", gid="minimum",
+                zorder=10)
     ax.set_xlim(*surface.xlim)
     ax.set_ylim(*surface.ylim)
     ax.set_xlabel("x")
@@ -125,16 +134,17 @@ def plot_trajectories(surface, runs, steps=300, start=None, *, loss_panel=True, 
     else:
         figure, ax = plt.subplots(figsize=(6, 4.8))
     draw_contours(ax, surface, levels)
-    for color, trajectory in zip(_colors(), trajectories):
+    for index, (style, trajectory) in enumerate(zip(_styles(len(trajectories)), trajectories)):
         points = trajectory.points
-        ax.plot(points[:, 0], points[:, 1], "-", color=color, linewidth=1.6, marker=".",
-                markersize=3, label=f"{trajectory.label} ({trajectory.steps} steps)",
-                gid=f"path:{trajectory.label}")
-        ax.plot(*points[0], "o", color=color, markersize=6)
-        ax.plot(*points[-1], "X", color=color, markersize=8, markeredgecolor="white")
-    ax.legend(loc="best", fontsize=8)
+        ax.plot(points[:, 0], points[:, 1], label=f"{trajectory.label} ({trajectory.steps} steps)",
+                gid=f"path:{trajectory.label}", markevery=max(1, len(points) // 12),
+                zorder=3 + index / 10, **style)
+        ax.plot(*points[0], "o", color=style["color"], markersize=6, zorder=4)
+        ax.plot(*points[-1], "X", color=style["color"], markersize=8, markeredgecolor="white",
+                zorder=4)
+    ax.legend(loc="best", fontsize=TEXT)
     x0, y0 = trajectories[0].points[0]
-    ax.set_title(title or f"{surface.name}: paths from ({x0:g}, {y0:g})", fontsize=10)
+    ax.set_title(title or f"{surface.name}: paths from ({x0:g}, {y0:g})", fontsize=TEXT + 1)
     if loss_panel:
         _draw_losses(loss_ax, surface, trajectories)
     figure.tight_layout()
@@ -142,23 +152,46 @@ def plot_trajectories(surface, runs, steps=300, start=None, *, loss_panel=True, 
 
 
 def _draw_losses(ax, surface, trajectories):
-    for color, trajectory in zip(_colors(), trajectories):
+    """Loss against step: log of the gap to the minimum where the surface says so, else
+    linear, scaled to the losses met inside the plotted window (`_window_loss_limits`)."""
+    for style, trajectory in zip(_styles(len(trajectories)), trajectories):
+        style = dict(style, marker=None)
         if surface.log_scale:
             gap = np.maximum(trajectory.losses - (surface.min_value or 0.0), 1e-16)
-            ax.semilogy(gap, color=color, label=trajectory.label, gid=f"loss:{trajectory.label}")
+            ax.semilogy(gap, label=trajectory.label, gid=f"loss:{trajectory.label}", **style)
         else:
-            ax.plot(trajectory.losses, color=color, label=trajectory.label,
-                    gid=f"loss:{trajectory.label}")
+            ax.plot(trajectory.losses, label=trajectory.label, gid=f"loss:{trajectory.label}",
+                    **style)
+    if not surface.log_scale:
+        _window_loss_limits(ax, surface, trajectories)
     ax.set_xlabel("step")
     ax.set_ylabel("loss - minimum" if surface.log_scale and surface.min_value is not None
                   else "loss")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title("loss against step", fontsize=10)
+    ax.legend(fontsize=TEXT)
+    ax.set_title("loss against step", fontsize=TEXT + 1)
+
+
+def _window_loss_limits(ax, surface, trajectories):
+    """Fit the loss axis to the points inside the contour plot's window.
+
+    On a surface unbounded below (the saddle) a run that escapes goes on to
+    -1e8, and an axis fitted to that flattens every curve into a line at 0;
+    the part of a run that left the picture on the left runs off the bottom here.
+    """
+    (x0, x1), (y0, y1) = surface.xlim, surface.ylim
+    shown = [trajectory.losses[(trajectory.points[:, 0] >= x0) & (trajectory.points[:, 0] <= x1)
+                               & (trajectory.points[:, 1] >= y0) & (trajectory.points[:, 1] <= y1)]
+             for trajectory in trajectories]
+    shown = np.concatenate([losses[np.isfinite(losses)] for losses in shown])
+    if shown.size:
+        low, high = shown.min(), shown.max()
+        margin = 0.08 * (high - low or 1.0)
+        ax.set_ylim(low - margin, high + margin)
 
 
 def animate_trajectories(surface, runs, steps=300, start=None, *, filename=None, frames=60,
-                         fps=15, dpi=60):
+                         fps=15, dpi=100):
     """The paths of `plot_trajectories`, drawn step by step.
 
     With ``filename`` (``'paths.gif'``), saves a GIF with Pillow (which
@@ -174,7 +207,8 @@ def animate_trajectories(surface, runs, steps=300, start=None, *, filename=None,
         filename: where to save a GIF; ``None`` for the HTML player.
         frames: the number of frames (at most one per step, at least 2).
         fps: frames per second.
-        dpi: dots per inch of each frame (small keeps the GIF or HTML small).
+        dpi: dots per inch of each frame: 100 gives 550 x 450 pixels, where the
+            9-point legend is 12 pixels high (smaller keeps the file smaller).
 
     Returns:
         ``filename``, or an `AnimationHTML`. The figure it drew is closed.
@@ -195,12 +229,14 @@ def animate_trajectories(surface, runs, steps=300, start=None, *, filename=None,
     figure, ax = plt.subplots(figsize=(5.5, 4.5), dpi=dpi)
     draw_contours(ax, surface)
     lines, heads = [], []
-    for color, trajectory in zip(_colors(), trajectories):
-        lines.append(ax.plot([], [], "-", color=color, linewidth=1.6,
-                             label=trajectory.label, gid=f"path:{trajectory.label}")[0])
-        heads.append(ax.plot([], [], "o", color=color, markersize=6)[0])
-    ax.legend(loc="upper right", fontsize=8)
-    title = ax.set_title("", fontsize=10)
+    for style, trajectory in zip(_styles(len(trajectories)), trajectories):
+        marker = style.pop("marker")
+        lines.append(ax.plot([], [], label=trajectory.label, gid=f"path:{trajectory.label}",
+                             **style)[0])
+        heads.append(ax.plot([], [], marker, color=style["color"], markersize=7,
+                             markeredgecolor="white", zorder=5)[0])
+    ax.legend(loc="upper right", fontsize=TEXT)
+    title = ax.set_title("", fontsize=TEXT + 1)
 
     def draw_frame(frame):
         step = round(frame * longest / (frames - 1))
@@ -216,9 +252,31 @@ def animate_trajectories(surface, runs, steps=300, start=None, *, filename=None,
         if filename is not None:
             animation.save(str(filename), writer=PillowWriter(fps=fps), dpi=dpi)
             return filename
-        return AnimationHTML(animation.to_jshtml(fps=fps, default_mode="once"))
+        # JPEG frames: a quarter of PNG's size for these contour plots (4.5 MB -> 1.3 MB
+        # for 16 frames), which matters on a web page.
+        with plt.rc_context({"animation.frame_format": "jpeg"}):
+            html = animation.to_jshtml(fps=fps, default_mode="once")
+        return AnimationHTML(offline_player(html))
     finally:
         plt.close(figure)
+
+
+#: The player's button icons as text: matplotlib's come from Font Awesome on a CDN,
+#: and show as empty buttons without a network.
+BUTTON_ICONS = {"fa fa-minus": "\u2212", "fa fa-fast-backward": "\u23ee", "fa fa-step-backward": "\u25c2",
+                "fa fa-play fa-flip-horizontal": "\u25c0", "fa fa-pause": "\u23f8",
+                "fa fa-play": "\u25b6", "fa fa-step-forward": "\u25b8", "fa fa-fast-forward": "\u23ed",
+                "fa fa-plus": "+"}
+
+
+def offline_player(html):
+    """matplotlib's HTML player with nothing to fetch: no icon font, text icons instead.
+
+    >>> offline_player('<link rel="stylesheet" href="https://cdn/font-awesome.css"><i class="fa fa-play"></i>')
+    '▶'
+    """
+    html = re.sub(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*">', "", html)
+    return re.sub(r'<i class="(fa [^"]+)"></i>', lambda match: BUTTON_ICONS[match.group(1)], html)
 
 
 class AnimationHTML:
@@ -238,6 +296,13 @@ class AnimationHTML:
         return f"<AnimationHTML: {len(self.html)} characters; display it in a notebook>"
 
 
-def _colors():
-    while True:
-        yield from COLORS
+def _styles(count):
+    """One distinct line style per path: colour, dash pattern, marker; widest first.
+
+    >>> [(s['linestyle'], s['marker'], s['linewidth']) for s in _styles(3)]
+    [('-', 'o', 3.0), ('--', 's', 2.4), ('-.', '^', 1.8)]
+    """
+    for index in range(count):
+        yield dict(color=COLORS[index % len(COLORS)], linestyle=LINESTYLES[index % len(LINESTYLES)],
+                   marker=MARKERS[index % len(MARKERS)], markersize=5,
+                   linewidth=max(1.2, 3.0 - 0.6 * index), alpha=0.9)
