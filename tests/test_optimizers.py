@@ -544,3 +544,68 @@ def test_assigning_a_number_to_a_hyperparameter_points_to_set_value():
         opt.lr = 0.0
     step([])
     assert K.get_value(w).tolist() == [pytest.approx(0.9)]
+
+
+# -------------------------------------------------------------- the ladder
+# Each rung is the one below it plus a few lines: pinned here, value for value.
+
+def ladder_path(optimizer, loss_and_params, steps=60, before_step=None):
+    """Parameters after each step of ``optimizer`` on a fresh float64 problem."""
+    loss, params = loss_and_params()
+    step = K.function([], [loss], updates=optimizer.get_updates(loss, params))
+    path = []
+    for t in range(1, steps + 1):
+        if before_step is not None:
+            before_step(t)
+        step([])
+        path.append(np.concatenate([K.get_value(p).ravel() for p in params]))
+    return np.array(path)
+
+
+def tanh_problem():
+    W, b, loss = problem()
+    return loss, [W, b]
+
+
+def test_nesterov_with_no_momentum_is_plain_sgd(float64):
+    plain = ladder_path(SGD(lr=0.1), tanh_problem)
+    nesterov = ladder_path(SGD(lr=0.1, momentum=0.0, nesterov=True), tanh_problem)
+    by_hand = ladder_path(SGD(lr=0.1, momentum=0.3), tanh_problem)
+    np.testing.assert_array_equal(nesterov, plain)              # p + 0 * v - lr g = p - lr g
+    assert not np.allclose(by_hand, plain)                      # (momentum does change it)
+
+
+def test_adam_with_no_momentum_is_rmsprop_with_the_corrected_rate(float64):
+    beta_2, lr = 0.99, 0.01
+    adam = ladder_path(Adam(lr=lr, beta_1=0.0, beta_2=beta_2), tanh_problem)
+    rmsprop = RMSprop(lr=lr, rho=beta_2)
+    corrected = ladder_path(rmsprop, tanh_problem, before_step=lambda t: K.set_value(
+        rmsprop.lr, lr * np.sqrt(1.0 - np.power(beta_2, float(t)))))
+    np.testing.assert_array_equal(adam, corrected)     # m_t = 0 * m + 1 * g = g, exactly
+    assert not np.allclose(adam, ladder_path(RMSprop(lr=lr, rho=beta_2), tanh_problem))
+
+
+def growing_gradients():
+    """A loss whose squared gradients never shrink: ``v_t`` only grows, so
+    ``max(vhat, v_t)`` is always ``v_t``."""
+    w = K.variable([0.5, -1.0, 2.0], name="w")
+    return K.sum(w * K.constant([3.0, -1.0, 0.5])), [w]       # a constant gradient
+
+
+def test_amsgrad_is_adam_while_the_squared_gradients_never_shrink(float64):
+    adam = ladder_path(Adam(lr=0.01), growing_gradients)
+    amsgrad = ladder_path(Adam(lr=0.01, amsgrad=True), growing_gradients)
+    np.testing.assert_array_equal(amsgrad, adam)
+    shrinking = ladder_path(Adam(lr=0.1), tanh_problem, steps=200)
+    assert not np.array_equal(ladder_path(Adam(lr=0.1, amsgrad=True), tanh_problem, steps=200),
+                              shrinking)
+
+
+def test_every_running_mean_is_the_one_moving_average():
+    from minigrad.optimizers.base import moving_average
+    import inspect
+    for module in (optimizers.rmsprop, optimizers.adadelta, optimizers.adam, optimizers.adamax,
+                   optimizers.nadam):
+        source = inspect.getsource(module)
+        assert "moving_average(" in source and "(1. - self." not in source, module.__name__
+    assert K.eval(moving_average(0.75, K.constant(4.0, dtype="float64"), 8.0)) == 5.0

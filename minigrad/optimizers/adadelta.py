@@ -2,10 +2,10 @@ r"""Adadelta: RMSprop whose learning rate is itself a running RMS of the steps.
 
 The update rule (Keras 2.2's)::
 
-    a   <- rho * a + (1 - rho) * g**2                     (running mean of g**2)
-    d   =  g * sqrt(d_a + epsilon) / sqrt(a + epsilon)    (the step, in units of p)
-    p   <- p - lr * d
-    d_a <- rho * d_a + (1 - rho) * d**2                   (running mean of d**2)
+    v_t       = rho * v + (1 - rho) * g**2                      (running mean of g**2)
+    delta     = g * sqrt(v_delta + epsilon) / sqrt(v_t + epsilon)  (the step, in units of p)
+    p_t       = p - lr * delta
+    v_delta_t = rho * v_delta + (1 - rho) * delta**2            (running mean of delta**2)
 
 In math, with :math:`\mathrm{RMS}[y] = \sqrt{E[y^2] + \epsilon}`:
 :math:`\Delta_t = g_t\, \mathrm{RMS}[\Delta]_{t-1} / \mathrm{RMS}[g]_t`,
@@ -13,12 +13,12 @@ In math, with :math:`\mathrm{RMS}[y] = \sqrt{E[y^2] + \epsilon}`:
 
 Paper: Zeiler 2012, "ADADELTA: An Adaptive Learning Rate Method", Algorithm 1.
 The paper has no learning rate (it is 1, Keras's default); epsilon sits
-*inside* both square roots, as in the paper. The second accumulator is
-updated with the new step ``d``, after it is computed.
+*inside* both square roots, as in the paper. ``v`` is RMSprop's; the second
+running mean, ``v_delta``, is updated with the new step, after it is computed.
 """
 
 from .. import backend as K
-from .base import FRACTION, Optimizer
+from .base import FRACTION, Optimizer, moving_average
 
 
 class Adadelta(Optimizer):
@@ -52,19 +52,19 @@ class Adadelta(Optimizer):
 
         >>> w = K.variable([1.0], name='w'); opt = Adadelta()
         >>> [update.variable.name for update in opt.get_updates(K.sum(w), [w])]
-        ['iterations', 'accumulator_w', 'w', 'delta_accumulator_w']
+        ['iterations', 'v_w', 'w', 'v_delta_w']
         """
         params, grads = self._start(loss, params)
         lr = self._decayed_lr()
-        accumulators = self._slots(params, "accumulator")
-        delta_accumulators = self._slots(params, "delta_accumulator")
-        self.weights = [self.iterations] + accumulators + delta_accumulators
+        vs = self._slots(params, "v")
+        v_deltas = self._slots(params, "v_delta")
+        self.weights = [self.iterations] + vs + v_deltas
 
-        for p, g, a, d_a in zip(params, grads, accumulators, delta_accumulators):
-            new_a = self.rho * a + (1. - self.rho) * K.square(g)
-            self.updates.append(K.update(a, new_a))
-            update = g * K.sqrt(d_a + self.epsilon) / K.sqrt(new_a + self.epsilon)
-            self._update_param(p, p - lr * update)
-            new_d_a = self.rho * d_a + (1 - self.rho) * K.square(update)
-            self.updates.append(K.update(d_a, new_d_a))
+        for p, g, v, v_delta in zip(params, grads, vs, v_deltas):
+            v_t = moving_average(self.rho, v, K.square(g))
+            self.updates.append(K.update(v, v_t))
+            delta = g * K.sqrt(v_delta + self.epsilon) / K.sqrt(v_t + self.epsilon)
+            self._update_param(p, p - lr * delta)
+            v_delta_t = moving_average(self.rho, v_delta, K.square(delta))
+            self.updates.append(K.update(v_delta, v_delta_t))
         return self.updates

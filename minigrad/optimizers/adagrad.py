@@ -2,18 +2,18 @@ r"""Adagrad: divide the step by the root of the *sum* of all squared gradients.
 
 The update rule (Keras 2.2's)::
 
-    a <- a + g**2                                (sum of squared gradients so far)
-    p <- p - lr * g / (sqrt(a) + epsilon)
+    v_t = v + g**2                               (sum of squared gradients so far)
+    p_t = p - lr * g / (sqrt(v_t) + epsilon)
 
-In math: :math:`a_t = a_{t-1} + g_t^2`,
-:math:`p_t = p_{t-1} - \eta\, g_t / (\sqrt{a_t} + \epsilon)`.
+In math: :math:`v_t = v_{t-1} + g_t^2`,
+:math:`p_t = p_{t-1} - \eta\, g_t / (\sqrt{v_t} + \epsilon)`.
 
-RMSprop is this with the sum replaced by a running mean; here the
-effective rate of every entry can only shrink.
+RMSprop is this with the sum replaced by a running mean (its ``v``); here
+the effective rate of every entry can only shrink.
 
 Paper: Duchi, Hazan & Singer 2011, "Adaptive Subgradient Methods for Online
 Learning and Stochastic Optimization" (JMLR 12), the diagonal version.
-Keras 2.2 starts the accumulator at 0 and puts epsilon outside the square
+Keras 2.2 starts ``v`` (the accumulator) at 0 and puts epsilon outside the square
 root; TensorFlow's (and tf_keras legacy's) Adagrad starts it at 0.1, which
 changes every step.
 """
@@ -51,16 +51,16 @@ class Adagrad(Optimizer):
 
         >>> w = K.variable([1.0], name='w'); opt = Adagrad()
         >>> [update.variable.name for update in opt.get_updates(K.sum(w), [w])]
-        ['iterations', 'accumulator_w', 'w']
+        ['iterations', 'v_w', 'w']
         """
         params, grads = self._start(loss, params)
         lr = self._decayed_lr()
-        accumulators = self._slots(params, "accumulator")
-        self.weights = [self.iterations] + accumulators
+        vs = self._slots(params, "v")
+        self.weights = [self.iterations] + vs
 
-        for p, g, a in zip(params, grads, accumulators):
-            new_a = a + K.square(g)
-            self.updates.append(K.update(a, new_a))
-            new_p = p - lr * g / (K.sqrt(new_a) + self.epsilon)
-            self._update_param(p, new_p)
+        for p, g, v in zip(params, grads, vs):
+            v_t = v + K.square(g)
+            self.updates.append(K.update(v, v_t))
+            p_t = p - lr * g / (K.sqrt(v_t) + self.epsilon)
+            self._update_param(p, p_t)
         return self.updates

@@ -44,7 +44,7 @@ leaves out. (Keras 2.2 also put one dummy ``vhat`` per parameter in
 """
 
 from .. import backend as K
-from .base import FRACTION, Optimizer
+from .base import FRACTION, Optimizer, moving_average
 
 
 class Adam(Optimizer):
@@ -98,8 +98,8 @@ class Adam(Optimizer):
         self.weights = [self.iterations] + ms + vs + (vhats if self.amsgrad else [])
 
         for p, g, m, v, vhat in zip(params, grads, ms, vs, vhats):
-            m_t = (self.beta_1 * m) + (1. - self.beta_1) * g
-            v_t = (self.beta_2 * v) + (1. - self.beta_2) * K.square(g)
+            m_t = moving_average(self.beta_1, m, g)
+            v_t = moving_average(self.beta_2, v, K.square(g))
             if self.amsgrad:
                 vhat_t = K.maximum(vhat, v_t)
                 p_t = p - lr_t * m_t / (K.sqrt(vhat_t) + self.epsilon)

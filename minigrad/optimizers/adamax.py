@@ -17,7 +17,7 @@ The paper divides by ``u_t`` alone; Keras adds epsilon to guard ``u = 0``.
 """
 
 from .. import backend as K
-from .base import FRACTION, Optimizer
+from .base import FRACTION, Optimizer, moving_average
 
 
 class Adamax(Optimizer):
@@ -65,7 +65,7 @@ class Adamax(Optimizer):
         self.weights = [self.iterations] + ms + us
 
         for p, g, m, u in zip(params, grads, ms, us):
-            m_t = (self.beta_1 * m) + (1. - self.beta_1) * g
+            m_t = moving_average(self.beta_1, m, g)
             u_t = K.maximum(self.beta_2 * u, K.abs(g))
             p_t = p - lr_t * m_t / (u_t + self.epsilon)
             self.updates.append(K.update(m, m_t))

@@ -24,15 +24,23 @@ The shared mechanics, in the order a step meets them:
 
 * **iterations**: an int64 variable, incremented by every step;
 * **constraints**: a parameter created with ``K.variable(..., constraint=f)``
-  gets ``f(new_p)`` instead of ``new_p``;
+  gets ``f(p_t)`` instead of ``p_t``;
 * **state**: ``weights`` is ``[iterations] + slots`` (Keras's order:
   ``ms + vs (+ vhats)``); ``get_weights``/``set_weights`` copy it out and in;
+* **moving averages** (`moving_average`): the one formula behind momentum's
+  ``m`` and every running mean of squares, ``decay * avg + (1 - decay) * x``;
 * **configuration**: ``get_config``/``from_config`` with Keras 2's keys, and
   argument checking with messages that name the argument and the value.
 
 A subclass creates its hyperparameters in ``__init__`` with
 `Optimizer._hyperparameter` (a variable) or `Optimizer._setting`
 (a plain Python value), and writes its update rule in ``get_updates``.
+
+One vocabulary across the files: ``p``, ``g`` a parameter and its gradient;
+``m`` the running mean of ``g`` (Adam's first moment), ``v`` of ``g**2`` (the
+second moment: RMSprop's, Adagrad's sum, Adadelta's, Adam's); SGD's slot is
+its ``velocity``; ``x_t`` is the new value of ``x`` after this step, and
+``lr_t`` the rate of this step.
 Unlike Keras 2.2, every optimizer puts ``iterations`` first in ``weights``
 (Keras 2.2 left it out for RMSprop, Adagrad and Adadelta).
 """
@@ -46,6 +54,22 @@ import numpy as np
 
 from .. import backend as K
 from ..graph import Node, Variable
+
+def moving_average(decay, average, x):
+    r"""The exponential moving average of ``x``, one step on:
+    ``decay * average + (1 - decay) * x`` (:math:`eta a + (1-eta) x`).
+
+    It is momentum's ``m`` (``x = g``) and the running mean of squares of
+    RMSprop, Adadelta, Adam and Nadam (``x = g**2``). Started at 0, it is
+    biased towards 0 for the first ~``1 / (1 - decay)`` steps: Adam's bias
+    correction divides that out.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(moving_average(0.9, K.constant(10.), K.constant(20.)))
+    array(11., dtype=float32)
+    """
+    return decay * average + (1. - decay) * x
+
 
 # Ranges for hyperparameter checks: (lowest, highest, highest included?).
 AT_LEAST_ZERO = (0.0, math.inf, False)  # [0, inf)
@@ -314,11 +338,11 @@ class Optimizer:
         which is which."""
         return [K.zeros(K.int_shape(p), dtype=K.dtype(p), name=f"{kind}_{p.name}") for p in params]
 
-    def _update_param(self, p, new_p):
-        """Append ``p <- new_p`` to the updates, through ``p``'s constraint if any."""
+    def _update_param(self, p, p_t):
+        """Append ``p <- p_t`` to the updates, through ``p``'s constraint if any."""
         if getattr(p, "constraint", None) is not None:
-            new_p = p.constraint(new_p)
-        self.updates.append(K.update(p, new_p))
+            p_t = p.constraint(p_t)
+        self.updates.append(K.update(p, p_t))
 
     # --------------------------------------------------------------- state
     def get_weights(self):

@@ -28,7 +28,7 @@ so its ``set_weights`` could not restore a Nadam exactly).
 """
 
 from .. import backend as K
-from .base import AT_LEAST_ZERO, FRACTION, Optimizer
+from .base import AT_LEAST_ZERO, FRACTION, Optimizer, moving_average
 
 
 class Nadam(Optimizer):
@@ -80,19 +80,19 @@ class Nadam(Optimizer):
         momentum_cache_t = self.beta_1 * (1. - 0.5 * (K.pow(decay_base, t * self.schedule_decay)))
         momentum_cache_t_1 = self.beta_1 * (
             1. - 0.5 * (K.pow(decay_base, (t + 1) * self.schedule_decay)))
-        m_schedule_new = self.m_schedule * momentum_cache_t
+        m_schedule_t = self.m_schedule * momentum_cache_t
         m_schedule_next = self.m_schedule * momentum_cache_t * momentum_cache_t_1
-        self.updates.append(K.update(self.m_schedule, m_schedule_new))
+        self.updates.append(K.update(self.m_schedule, m_schedule_t))
 
         ms = self._slots(params, "m")
         vs = self._slots(params, "v")
         self.weights = [self.iterations, self.m_schedule] + ms + vs
 
         for p, g, m, v in zip(params, grads, ms, vs):
-            g_prime = g / (1. - m_schedule_new)
-            m_t = self.beta_1 * m + (1. - self.beta_1) * g
+            g_prime = g / (1. - m_schedule_t)
+            m_t = moving_average(self.beta_1, m, g)
             m_t_prime = m_t / (1. - m_schedule_next)
-            v_t = self.beta_2 * v + (1. - self.beta_2) * K.square(g)
+            v_t = moving_average(self.beta_2, v, K.square(g))
             v_t_prime = v_t / (1. - K.pow(self.beta_2, t))
             m_t_bar = (1. - momentum_cache_t) * g_prime + momentum_cache_t_1 * m_t_prime
             self.updates.append(K.update(m, m_t))

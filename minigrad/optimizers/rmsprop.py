@@ -2,11 +2,11 @@ r"""RMSprop: divide the step by a running root-mean-square of the gradient.
 
 The update rule (Keras 2.2's)::
 
-    a <- rho * a + (1 - rho) * g**2             (running mean of squared gradients)
-    p <- p - lr * g / (sqrt(a) + epsilon)
+    v_t = rho * v + (1 - rho) * g**2            (running mean of squared gradients)
+    p_t = p - lr * g / (sqrt(v_t) + epsilon)
 
-In math: :math:`a_t = \rho a_{t-1} + (1-\rho) g_t^2`,
-:math:`p_t = p_{t-1} - \eta\, g_t / (\sqrt{a_t} + \epsilon)`.
+In math: :math:`v_t = \rho v_{t-1} + (1-\rho) g_t^2`,
+:math:`p_t = p_{t-1} - \eta\, g_t / (\sqrt{v_t} + \epsilon)`.
 
 Compared with SGD, one slot per parameter and one line: each entry of the
 gradient is scaled by the inverse of its own recent magnitude, so steep and
@@ -15,12 +15,13 @@ flat directions move at similar speeds.
 Paper: Tieleman & Hinton 2012, "Lecture 6.5 -- rmsprop", COURSERA: Neural
 Networks for Machine Learning (never published otherwise). The lecture has
 no epsilon; Keras adds it *outside* the square root, as above, while
-TensorFlow's own ``RMSPropOptimizer`` adds it inside (``sqrt(a + epsilon)``).
-The accumulator starts at 0.
+TensorFlow's own ``RMSPropOptimizer`` adds it inside (``sqrt(v + epsilon)``).
+``v`` starts at 0. It is Adam's ``v``: Adam with ``beta_1 = 0`` is RMSprop
+with the bias-corrected rate ``lr * sqrt(1 - rho**t)`` (a test checks it).
 """
 
 from .. import backend as K
-from .base import FRACTION, Optimizer
+from .base import FRACTION, Optimizer, moving_average
 
 
 class RMSprop(Optimizer):
@@ -54,16 +55,16 @@ class RMSprop(Optimizer):
 
         >>> w = K.variable([1.0], name='w'); opt = RMSprop()
         >>> [update.variable.name for update in opt.get_updates(K.sum(w), [w])]
-        ['iterations', 'accumulator_w', 'w']
+        ['iterations', 'v_w', 'w']
         """
         params, grads = self._start(loss, params)
         lr = self._decayed_lr()
-        accumulators = self._slots(params, "accumulator")
-        self.weights = [self.iterations] + accumulators
+        vs = self._slots(params, "v")
+        self.weights = [self.iterations] + vs
 
-        for p, g, a in zip(params, grads, accumulators):
-            new_a = self.rho * a + (1. - self.rho) * K.square(g)
-            self.updates.append(K.update(a, new_a))
-            new_p = p - lr * g / (K.sqrt(new_a) + self.epsilon)
-            self._update_param(p, new_p)
+        for p, g, v in zip(params, grads, vs):
+            v_t = moving_average(self.rho, v, K.square(g))
+            self.updates.append(K.update(v, v_t))
+            p_t = p - lr * g / (K.sqrt(v_t) + self.epsilon)
+            self._update_param(p, p_t)
         return self.updates

@@ -2,28 +2,29 @@ r"""Stochastic gradient descent, with momentum and Nesterov momentum.
 
 The update rule (Keras 2.2's, which is the one of Sutskever et al. 2013)::
 
-    plain SGD:    p <- p - lr * g
+    plain SGD:    p_t = p - lr * g
 
-    momentum:     v <- momentum * v - lr * g          (the velocity, one per parameter)
-                  p <- p + v
+    momentum:     velocity_t = momentum * velocity - lr * g     (one velocity per parameter)
+                  p_t        = p + velocity_t
 
-    Nesterov:     v <- momentum * v - lr * g
-                  p <- p + momentum * v - lr * g      (look one velocity step ahead)
+    Nesterov:     velocity_t = momentum * velocity - lr * g
+                  p_t        = p + momentum * velocity_t - lr * g   (one velocity step ahead)
 
-In math: :math:`v_t = \mu v_{t-1} - \eta g_t`, :math:`p_t = p_{t-1} + v_t`, or
-:math:`p_t = p_{t-1} + \mu v_t - \eta g_t` with Nesterov.
+In math: :math:`\mathrm{velocity}_t = \mu\, \mathrm{velocity}_{t-1} - \eta g_t`,
+:math:`p_t = p_{t-1} + \mathrm{velocity}_t`, or
+:math:`p_t = p_{t-1} + \mu\, \mathrm{velocity}_t - \eta g_t` with Nesterov.
 
 Papers: Polyak 1964 (the "heavy ball", classical momentum); Nesterov 1983
 (accelerated gradient); Sutskever, Martens, Dahl & Hinton 2013 ("On the
 importance of initialization and momentum in deep learning"), whose Section
 2 writes Nesterov's method as a momentum update. The form above evaluates
 the gradient at the current parameters, not at the look-ahead point: it
-stores ``p + momentum * v`` in place of the paper's ``p`` (Bengio et al.
+stores ``p + momentum * velocity`` in place of the paper's ``p`` (Bengio et al.
 2013's reparametrisation), which is what Keras, TensorFlow and PyTorch do.
 
 Keras 2.2 always runs the momentum formula, even with ``momentum=0``
-(``v = -lr * g``, ``p + v``): the same numbers as ``p - lr * g``, and one
-velocity slot per parameter in ``weights``.
+(``velocity_t = -lr * g``, ``p + velocity_t``): the same numbers as
+``p - lr * g``, and one velocity slot per parameter in ``weights``.
 """
 
 from .. import backend as K
@@ -67,15 +68,15 @@ class SGD(Optimizer):
         """
         params, grads = self._start(loss, params)
         lr = self._decayed_lr()
-        moments = self._slots(params, "velocity")
-        self.weights = [self.iterations] + moments
+        velocities = self._slots(params, "velocity")
+        self.weights = [self.iterations] + velocities
 
-        for p, g, m in zip(params, grads, moments):
-            v = self.momentum * m - lr * g                  # velocity
-            self.updates.append(K.update(m, v))
+        for p, g, velocity in zip(params, grads, velocities):
+            velocity_t = self.momentum * velocity - lr * g
+            self.updates.append(K.update(velocity, velocity_t))
             if self.nesterov:
-                new_p = p + self.momentum * v - lr * g
+                p_t = p + self.momentum * velocity_t - lr * g
             else:
-                new_p = p + v
-            self._update_param(p, new_p)
+                p_t = p + velocity_t
+            self._update_param(p, p_t)
         return self.updates
