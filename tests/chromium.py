@@ -49,7 +49,7 @@ class Browser:
             (page,) = [target for target in json.load(answer) if target["type"] == "page"]
         self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=timeout,
                                                   suppress_origin=True)
-        self.next_id, self.events = 0, []
+        self.next_id, self.events, self.timeout = 0, [], timeout
         for domain in ("Page", "Network", "Runtime", "Log"):
             self.call(f"{domain}.enable")
         self.call("Network.setCacheDisabled", cacheDisabled=True)   # every page weighs in full
@@ -83,6 +83,21 @@ class Browser:
             self.events.append(message)
             if message.get("method") == method:
                 return message
+
+    def settle(self, quiet=1.0, timeout=20):
+        """Read events until every request the page has made is finished or
+        failed, or none has moved for ``quiet`` seconds, so what is counted
+        does not depend on timing (a search index or a font fetched after the
+        load event, say)."""
+        deadline = time.monotonic() + timeout
+        self.socket.settimeout(quiet)
+        try:
+            while pending(self.events) and time.monotonic() < deadline:
+                self.events.append(json.loads(self.socket.recv()))
+        except websocket.WebSocketTimeoutException:
+            pass   # what is still pending never finishes (a request Chromium dropped)
+        finally:
+            self.socket.settimeout(self.timeout)
 
     def evaluate(self, expression):
         """The value of a JavaScript expression in the page (promises awaited)."""
@@ -125,6 +140,15 @@ def problems(events):
         elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
             found.append(f"log error: {params['entry']['text']} {params['entry'].get('url', '')}")
     return found
+
+
+def pending(events):
+    """The ids of requests sent and not yet finished or failed."""
+    started = {event["params"]["requestId"] for event in events
+               if event.get("method") == "Network.requestWillBeSent"}
+    ended = {event["params"]["requestId"] for event in events
+             if event.get("method") in ("Network.loadingFinished", "Network.loadingFailed")}
+    return started - ended
 
 
 def transferred(events):

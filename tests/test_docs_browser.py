@@ -106,6 +106,7 @@ def visits(site, server, tmp_path_factory):
             url = "" if url == "./" else url
             browser.open(server + url)
             survey = browser.evaluate(SURVEY)   # the events of both: the load, then MathJax's
+            browser.settle()                    # and of any request still on its way
             found[url] = (chromium.problems(browser.events), chromium.transferred(browser.events),
                           survey, chromium.document_bytes(browser.events))
         return found
