@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import config
 from ..graph import Op, as_node, as_nodes, broadcast_shapes
+from .shape import expand_dims
 
 
 def result_dtype(ufunc, inputs, op):
@@ -699,7 +700,6 @@ def switch(condition, then_expression, else_expression):
     # Keras 2 lines up a lower-rank condition with the leading axes of
     # then_expression (a vector condition picks whole rows), unlike NumPy.
     if 0 < condition.ndim < then_expression.ndim:
-        from .shape import expand_dims
         trailing = range(condition.ndim, then_expression.ndim)
         condition = expand_dims(condition, tuple(trailing))
     return Switch()(condition, then_expression, else_expression)

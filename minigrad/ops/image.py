@@ -11,7 +11,8 @@ or ``'channels_first'`` (``(batch, channels, rows, cols)``); ``None`` means
 
 from ..config import normalize_data_format
 from ..graph import as_node, count_argument, format_shape
-from .shape import pad, repeat_elements
+from .indexing import pad
+from .shape import repeat_elements
 
 
 def _spatial_axes(x, rank, data_format, what):

@@ -1,5 +1,6 @@
 """Picking entries: ``x[1:3, None]`` (basic indexing), ``K.slice``,
-``K.gather`` (rows by an index tensor) and ``K.one_hot``.
+``K.gather`` (rows by an index tensor) and ``K.one_hot``; and zero padding,
+whose gradient is a slice.
 
 The gradient of picking is putting back: the picked part of ``g`` goes to
 the places it came from and every other place gets 0. Each "put back" op's
@@ -11,6 +12,8 @@ import numpy as np
 
 from .. import config
 from ..graph import Node, Op, as_node, count_argument, format_shape, same_shape
+from .elementwise import cast
+from .shape import expand_dims
 
 _slice, _max = slice, max  # builtins; this module's own `slice` is K.slice
 
@@ -213,8 +216,6 @@ class Pick(Op):
         if x.shape[-1] is None:
             raise ValueError(f"pick: differentiating needs the number of classes of {x.name!r} "
                              f"(shape {format_shape(x.shape)})")
-        from .elementwise import cast
-        from .shape import expand_dims
         return expand_dims(g, -1) * cast(one_hot(index, x.shape[-1]), g.dtype)
 
 
@@ -319,3 +320,42 @@ def one_hot(indices, num_classes):
            [0., 0., 1.]], dtype=float32)
     """
     return OneHot(num_classes, config.floatx())(as_node(indices))
+
+
+# --------------------------------------------------------------------------
+# Zero padding (Keras 2's temporal/spatial padding are built on it): the
+# opposite of slicing, whose gradient it is not -- its gradient is a slice
+
+class Pad(Op):
+    """Add ``before`` and ``after`` zeros along each axis: ``widths`` holds one
+    ``(before, after)`` pair per axis;  ``dx = g`` with the padding cut off."""
+    __slots__ = ("widths",)
+    name = "pad"
+
+    def __init__(self, widths):
+        self.widths = tuple((int(before), int(after)) for before, after in widths)
+
+    def infer(self, x):
+        if len(self.widths) != x.ndim or any(w < 0 for pair in self.widths for w in pair):
+            raise ValueError(f"pad: widths {self.widths} do not fit a tensor of shape "
+                             f"{format_shape(x.shape)} (one non-negative pair per axis)")
+        return tuple(None if dim is None else dim + before + after
+                     for dim, (before, after) in zip(x.shape, self.widths)), x.dtype
+
+    def forward(self, x):
+        return np.pad(x, self.widths)
+
+    def vjp(self, node, g, i):
+        return GetItem(tuple(_slice(before, -after if after else None)
+                             for before, after in self.widths))(g)
+
+
+def pad(x, widths):
+    """``x`` with zeros added around it: ``widths[k] = (before, after)`` for axis ``k``.
+
+    >>> from minigrad import backend as K, ops
+    >>> K.eval(ops.pad(K.constant([[1., 2.]]), [(0, 1), (1, 0)]))
+    array([[0., 1., 2.],
+           [0., 0., 0.]], dtype=float32)
+    """
+    return Pad(widths)(as_node(x))

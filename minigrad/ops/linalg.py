@@ -8,7 +8,9 @@ whose gradients are tensordots again) and ``K.batch_dot``, written with
 
 import numpy as np
 
-from ..graph import Op, as_nodes, format_shape
+from ..graph import Op, as_nodes, format_shape, normalize_axes
+from .reduce import sum as sum_
+from .shape import expand_dims, reshape_like, transpose
 
 
 class Dot(Op):
@@ -40,7 +42,6 @@ class Dot(Op):
         return np.dot
 
     def vjp(self, node, g, i):
-        from .shape import expand_dims, reshape_like, transpose
         x, w = node.inputs
         if x.ndim > 2 or w.ndim > 2:
             # np.dot is the tensordot of x's last axis with w's contracted one.
@@ -108,7 +109,6 @@ class TensorDot(Op):
         return np.tensordot(x, w, axes=(self.x_axes, self.w_axes))
 
     def vjp(self, node, g, i):
-        from .shape import transpose
         x, w = node.inputs
         x_free = [axis for axis in range(x.ndim) if axis not in self.x_axes]
         w_free = [axis for axis in range(w.ndim) if axis not in self.w_axes]
@@ -148,9 +148,6 @@ def batch_dot(x, y, axes=None):
     >>> K.int_shape(K.batch_dot(K.placeholder(shape=(32, 20, 1)), K.placeholder(shape=(32, 30, 20)), axes=(1, 2)))
     (32, 1, 30)
     """
-    from .reduce import sum as sum_
-    from .shape import expand_dims, transpose
-    from ..graph import normalize_axes
     x, y = as_nodes((x, y))
     if x.ndim < 2 or y.ndim < 2:
         raise ValueError(f"batch_dot: needs tensors of rank >= 2, got shapes "

@@ -10,9 +10,12 @@ import numpy as np
 
 from .. import config
 from ..graph import Op, as_node, count_argument, format_shape, normalize_axes, same_shape
-from .elementwise import clip, log, log1p, exp, relu, to_float, abs as abs_
-from .reduce import logsumexp, sum as sum_
+from .elementwise import (abs as abs_, cast, clip, exp, greater, log, log1p, maximum, minimum, relu,
+                          sigmoid, sqrt, square, switch, to_float)
+from .reduce import logsumexp, mean as mean_, sum as sum_, var as var_
 from .utility import Identity
+from .indexing import Pick
+from .shape import expand_dims, permute_dimensions, reshape, squeeze
 
 
 class Softmax(Op):
@@ -106,7 +109,6 @@ class Softplus(Op):
         return (np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))).astype(x.dtype, copy=False)
 
     def vjp(self, node, g, i):
-        from .elementwise import sigmoid
         return g * sigmoid(node.inputs[0])
 
 
@@ -126,7 +128,6 @@ def elu(x, alpha=1.0):
     >>> K.eval(K.elu(K.constant([-1., 2.]), alpha=2.)).round(4)
     array([-1.2642,  2.    ], dtype=float32)
     """
-    from .elementwise import greater, minimum, switch
     x = to_float(x)
     # exp of min(x, 0): the branch not taken never overflows (no inf * 0 in the gradient).
     return switch(greater(x, 0), x, alpha * (exp(minimum(x, 0)) - 1))
@@ -172,7 +173,6 @@ def l2_normalize(x, axis=None):
     array([[0.6, 0.8],
            [0. , 0. ]], dtype=float32)
     """
-    from .elementwise import maximum, sqrt, square
     x = to_float(x)
     return x / sqrt(maximum(sum_(square(x), axis=axis, keepdims=True), 1e-12))
 
@@ -214,9 +214,6 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     >>> K.eval(K.sparse_categorical_crossentropy(K.constant([1, 0], dtype='int32'), p)).tolist()
     [0.2231435..., 0.693147...]
     """
-    from .elementwise import cast
-    from .indexing import Pick
-    from .shape import permute_dimensions, squeeze
     output = to_float(output)
     target = as_node(target)
     (axis,) = normalize_axes(axis, output.ndim, "sparse_categorical_crossentropy")
@@ -268,7 +265,6 @@ def bias_add(x, bias, data_format=None):
     array([[11., 22.],
            [13., 24.]], dtype=float32)
     """
-    from .shape import reshape
     x, bias = as_node(x), as_node(bias)
     data_format = config.normalize_data_format(data_format, "bias_add")
     if bias.ndim not in (1, x.ndim - 1):
@@ -288,7 +284,6 @@ def bias_add(x, bias, data_format=None):
 
 def _channels_first(bias):
     """A channels-last bias of rank ``ndim(x) - 1`` moved to channels-first order."""
-    from .shape import permute_dimensions
     return permute_dimensions(bias, (bias.ndim - 1,) + tuple(range(bias.ndim - 1)))
 
 
@@ -347,7 +342,6 @@ def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
     ...        K.constant([4., 1.]), None, None, epsilon=0.))
     array([[0., 2.]], dtype=float32)
     """
-    from .elementwise import sqrt
     x = to_float(x)
     scale = 1.0 / sqrt(as_node(var, like=x) + epsilon)
     if gamma is not None:
@@ -366,8 +360,6 @@ def normalize_batch_in_training(x, gamma, beta, reduction_axes, epsilon=1e-3):
     >>> K.eval(normed).ravel(), K.eval(m), K.eval(v)
     (array([-1.,  1.], dtype=float32), array([2.], dtype=float32), array([1.], dtype=float32))
     """
-    from .reduce import mean as mean_, var as var_
-    from .shape import expand_dims
     x = to_float(x)
     axes = normalize_axes(reduction_axes, x.ndim, "normalize_batch_in_training")
     mean, var = mean_(x, axis=axes), var_(x, axis=axes)

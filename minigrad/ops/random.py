@@ -24,7 +24,8 @@ import numpy as np
 
 from .. import config
 from ..graph import Constant, Node, Op, Variable, format_shape, is_fully_known
-from .elementwise import cast
+from .elementwise import cast, to_float
+from .shape import shape_tensor, stack
 from .utility import Shape
 
 
@@ -151,7 +152,6 @@ class RandomBinomial(Random):
 def _random(op_class, shape, *args, what):
     """A node of ``op_class``: ``shape`` is a tuple of ints (scalar int tensors
     allowed among them, as in ``(K.shape(x)[0], 3)``) or a 1-D int tensor."""
-    from .shape import shape_tensor
     if isinstance(shape, (int, np.integer)):
         shape = (shape,)
     if not isinstance(shape, Node) and not any(isinstance(dim, Node) for dim in shape):
@@ -234,7 +234,6 @@ def dropout(x, level, noise_shape=None, seed=None):
     level = float(level)
     if not 0 <= level < 1:
         raise ValueError(f"dropout: level must be in [0, 1), got {level}")
-    from .elementwise import to_float
     x = to_float(x)
     shape = (None,) * x.ndim if noise_shape is None else tuple(noise_shape)
     if len(shape) != x.ndim or any(not isinstance(dim, Node) and dim not in (None, 1, size)
@@ -253,7 +252,6 @@ def _dims(noise_shape, x):
     """The run-time noise shape: ``x``'s size where ``noise_shape`` has ``None``,
     and the value of a scalar tensor where it has one (Keras's
     ``noise_shape=(K.shape(x)[0], 1, ...)``)."""
-    from .shape import stack
     sizes = Shape()(x)
     return stack([sizes[axis] if dim is None else cast(dim, "int32") if isinstance(dim, Node)
                   else Constant(np.int32(dim)) for axis, dim in enumerate(noise_shape)])

@@ -14,6 +14,8 @@ import numpy as np
 
 from .. import config
 from ..graph import Op, as_node, normalize_axes, is_fully_known
+from .elementwise import cast, equal, exp, sqrt, to_float
+from .shape import expand_dims
 
 
 def reduced_shape(shape, axes, keepdims):
@@ -95,7 +97,6 @@ class LogSumExp(Reduction):
 
     def vjp(self, node, g, i):
         x = node.inputs[0]
-        from .elementwise import exp
         return self.restore(g) * exp(x - self.restore(node))
 
 
@@ -187,7 +188,6 @@ def mean(x, axis=None, keepdims=False):
     array([[1.5],
            [3.5]], dtype=float32)
     """
-    from .elementwise import to_float
     x = to_float(x)
     return Mean(normalize_axes(axis, x.ndim, "mean"), keepdims)(x)
 
@@ -245,7 +245,6 @@ def sum_like(g, like):
     return SumLike()(g, like)
 
 
-from .shape import expand_dims  # noqa: E402  (shape ops use reductions too)
 
 
 # --------------------------------------------------------------------------
@@ -259,7 +258,6 @@ class Max(Reduction):
     name, reduce = "max", np.maximum.reduce
 
     def vjp(self, node, g, i):
-        from .elementwise import cast, equal
         x = node.inputs[0]
         selected = cast(equal(x, self.restore(node)), x.dtype)
         return self.restore(g) * selected / sum(selected, axis=self.axes, keepdims=True)
@@ -442,7 +440,6 @@ def var(x, axis=None, keepdims=False):
     >>> K.eval(K.var(K.constant([[1., 3.], [5., 9.]]), axis=1))
     array([1., 4.], dtype=float32)
     """
-    from .elementwise import to_float
     x = to_float(x)
     deviations = x - mean(x, axis=axis, keepdims=True)
     return mean(deviations * deviations, axis=axis, keepdims=keepdims)
@@ -456,7 +453,6 @@ def std(x, axis=None, keepdims=False):
     array([[1.],
            [2.]], dtype=float32)
     """
-    from .elementwise import sqrt
     return sqrt(var(x, axis=axis, keepdims=keepdims))
 
 
@@ -484,7 +480,6 @@ def all(x, axis=None, keepdims=False):
 
 def _as_bool(x):
     """``x`` as a bool tensor: nonzero entries are True."""
-    from .elementwise import cast
     x = as_node(x)
     return x if x.dtype == np.bool_ else cast(x, "bool")
 

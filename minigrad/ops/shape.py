@@ -7,6 +7,7 @@ import numpy as np
 
 from ..graph import (Constant, Node, Op, as_node, as_nodes, count_argument, format_shape,
                      is_fully_known, normalize_axes, same_shape)
+from .utility import Shape
 
 
 class ExpandDims(Op):
@@ -540,19 +541,18 @@ class ReshapeTo(Op):
 def shape_tensor(shape, what):
     """``shape`` -- a 1-D int tensor, or a tuple of ints and scalar int tensors
     -- as ``(static, dims)``: the static shape (``None`` where only the run
-    knows; -1 kept as ``None``) and a 1-D int64 tensor of the sizes.
+    knows; -1 kept as ``None``) and a 1-D integer tensor of the sizes.
 
     >>> from minigrad import backend as K
     >>> static, dims = shape_tensor((2, -1), 'reshape')
     >>> static, dims.dtype, K.eval(dims)
     ((2, None), dtype('int64'), array([ 2, -1]))
     """
-    from .elementwise import cast
     if isinstance(shape, Node):
         if shape.ndim != 1 or shape.shape[0] is None or shape.dtype.kind not in "iu":
             raise ValueError(f"{what}: a shape tensor must be a 1-D integer tensor of known "
                              f"length, got shape {format_shape(shape.shape)} dtype {shape.dtype.name}")
-        known = shape.inputs[0].shape if shape.op is not None and shape.op.name == "shape" else None
+        known = shape.inputs[0].shape if isinstance(shape.op, Shape) else None
         return known or (None,) * shape.shape[0], shape
     static, entries = [], []
     for dim in shape:
@@ -561,47 +561,8 @@ def shape_tensor(shape, what):
                 raise ValueError(f"{what}: a shape entry must be an int or a scalar int tensor, "
                                  f"got a tensor of shape {format_shape(dim.shape)} dtype {dim.dtype.name}")
             static.append(None)
-            entries.append(dim if dim.dtype == np.int64 else cast(dim, "int64"))
+            entries.append(dim)
         else:
             static.append(None if int(dim) == -1 else int(dim))
             entries.append(Constant(np.int64(dim)))
     return tuple(static), stack(entries)
-
-
-# --------------------------------------------------------------------------
-# Zero padding (Keras 2's temporal/spatial padding are built on it)
-
-class Pad(Op):
-    """Add ``before`` and ``after`` zeros along each axis: ``widths`` holds one
-    ``(before, after)`` pair per axis;  ``dx = g`` with the padding cut off."""
-    __slots__ = ("widths",)
-    name = "pad"
-
-    def __init__(self, widths):
-        self.widths = tuple((int(before), int(after)) for before, after in widths)
-
-    def infer(self, x):
-        if len(self.widths) != x.ndim or any(w < 0 for pair in self.widths for w in pair):
-            raise ValueError(f"pad: widths {self.widths} do not fit a tensor of shape "
-                             f"{format_shape(x.shape)} (one non-negative pair per axis)")
-        return tuple(None if dim is None else dim + before + after
-                     for dim, (before, after) in zip(x.shape, self.widths)), x.dtype
-
-    def forward(self, x):
-        return np.pad(x, self.widths)
-
-    def vjp(self, node, g, i):
-        from .indexing import GetItem
-        return GetItem(tuple(slice(before, -after if after else None)
-                             for before, after in self.widths))(g)
-
-
-def pad(x, widths):
-    """``x`` with zeros added around it: ``widths[k] = (before, after)`` for axis ``k``.
-
-    >>> from minigrad import backend as K, ops
-    >>> K.eval(ops.pad(K.constant([[1., 2.]]), [(0, 1), (1, 0)]))
-    array([[0., 1., 2.],
-           [0., 0., 0.]], dtype=float32)
-    """
-    return Pad(widths)(as_node(x))
