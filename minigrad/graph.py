@@ -160,9 +160,12 @@ class Op:
     """An operation: a shape rule, a NumPy forward and a gradient, side by side.
 
     Subclasses set ``name`` and define ``infer``, ``forward`` and
-    ``vjp``. Parameters of an op (an axis, a dtype) are attributes listed
-    in ``__slots__``; they appear in the op's ``repr``. Calling an op on
-    inputs builds a node: ``Tanh()(x)``.
+    ``vjp``. An op that *is* one NumPy function (``np.add``, ``np.dot``,
+    ``np.where``) names it as the class attribute ``ufunc`` instead of
+    writing ``forward``: the executor then calls that function directly,
+    which skips a Python-level call (`Op.kernel`). Parameters of an op (an
+    axis, a dtype) are attributes listed in ``__slots__``; they appear in
+    the op's ``repr``. Calling an op on inputs builds a node: ``Tanh()(x)``.
 
     >>> from minigrad import backend as K
     >>> y = K.sum(K.placeholder(shape=(None, 3), name='x'), axis=1)
@@ -175,6 +178,8 @@ class Op:
     #: True for ops that broadcast their inputs against each other; the
     #: gradient flowing to such an input is summed back to its shape.
     broadcasts = False
+    #: The NumPy function that computes the op from its inputs, if one does.
+    ufunc = None
 
     def __call__(self, *inputs, name=None):
         nodes = as_nodes(inputs)
@@ -186,23 +191,30 @@ class Op:
         raise NotImplementedError
 
     def forward(self, *arrays):
-        """Compute the output array from the input arrays."""
-        raise NotImplementedError
+        """Compute the output array from the input arrays (by default, ``ufunc``)."""
+        if type(self).ufunc is None:
+            raise NotImplementedError(f"{self.name}: an op needs a `forward` or a `ufunc`")
+        return type(self).ufunc(*arrays)
 
     def vjp(self, node, g, i):
         """The gradient flowing to ``node.inputs[i]``, as a node (or ``None``)."""
         return None
 
     def kernel(self):
-        """The callable the executor runs; a bare ufunc where one suffices,
-        since that skips a Python-level call."""
-        return self.forward
+        """The callable the executor runs: the class's ``ufunc`` when it has
+        one, else ``forward``. (Read from the class: ``np.where`` and
+        ``np.clip`` are Python functions, which an instance lookup would bind
+        as methods.) Ops do not override this; it is the executor's one rule."""
+        return type(self).ufunc if type(self).ufunc is not None else self.forward
 
     def params(self):
-        """The op's parameters, as a dict (for ``repr`` and drawings)."""
+        """The op's parameters, as a dict (for ``repr`` and drawings); a
+        dtype shows as its name (``'float32'``)."""
         slots = [slot for cls in reversed(type(self).__mro__)
                  for slot in getattr(cls, "__slots__", ())]
-        return {slot: getattr(self, slot) for slot in slots}
+        values = {slot: getattr(self, slot) for slot in slots}
+        return {slot: value.name if isinstance(value, np.dtype) else value
+                for slot, value in values.items()}
 
     def __repr__(self):
         params = ", ".join(f"{key}={value!r}" for key, value in self.params().items())

@@ -47,20 +47,11 @@ class Elementwise(Op):
     """
 
     __slots__ = ()
-    ufunc = None
     broadcasts = True
 
     def infer(self, *inputs):
         shape = broadcast_shapes(*[node.shape for node in inputs], op=self.name)
         return shape, result_dtype(type(self).ufunc, inputs, self.name)
-
-    def forward(self, *arrays):
-        return type(self).ufunc(*arrays)
-
-    def kernel(self):
-        # Read from the class: np.where and np.clip are Python functions,
-        # which an instance lookup would bind as methods.
-        return type(self).ufunc
 
 
 class FloatElementwise(Elementwise):
@@ -248,7 +239,7 @@ class Tanh(FloatElementwise):
         return g * (1 - node * node)
 
 
-class Sigmoid(FloatElementwise):
+class Sigmoid(Op):
     """``y = 1 / (1 + e ** -x)``;  ``dx = g * y * (1 - y)``.
 
     Computed as ``where(x >= 0, 1, e) / (1 + e)`` with ``e = exp(-|x|)``, which
@@ -263,9 +254,6 @@ class Sigmoid(FloatElementwise):
     def forward(self, x):
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1, e).astype(e.dtype, copy=False) / (1 + e)
-
-    def kernel(self):
-        return self.forward  # no single ufunc computes it
 
     def vjp(self, node, g, i):
         return g * node * (1 - node)
@@ -321,9 +309,6 @@ class Cast(Op):
         if self.dtype.kind != "f" or x.dtype.kind != "f":
             return None
         return cast(g, x.dtype)
-
-    def params(self):
-        return {"dtype": self.dtype.name}
 
 
 # --------------------------------------------------------------------------
@@ -565,7 +550,7 @@ def sigmoid(x):
     >>> K.eval(K.sigmoid(K.constant([0.])))
     array([0.5], dtype=float32)
     """
-    return Sigmoid()(x)
+    return Sigmoid()(to_float(x))
 
 
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):

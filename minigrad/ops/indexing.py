@@ -246,9 +246,6 @@ class OneHot(Op):
     def forward(self, indices):
         return (np.expand_dims(indices, -1) == np.arange(self.num_classes)).astype(self.dtype)
 
-    def params(self):
-        return {"num_classes": self.num_classes, "dtype": self.dtype.name}
-
 
 def getitem(x, key):
     """``x[key]`` for a basic NumPy index: ints, slices, ``None`` (a new

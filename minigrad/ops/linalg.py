@@ -21,7 +21,7 @@ class Dot(Op):
     those of the equivalent ``TensorDot``.
     """
     __slots__ = ()
-    name = "dot"
+    name, ufunc = "dot", np.dot
 
     def infer(self, x, w):
         if x.ndim == 0 or w.ndim == 0:
@@ -35,11 +35,6 @@ class Dot(Op):
         shape = x.shape[:-1] + (w.shape[:-2] + w.shape[-1:] if w.ndim >= 2 else ())
         return shape, np.result_type(x.dtype, w.dtype)
 
-    def forward(self, x, w):
-        return np.dot(x, w)
-
-    def kernel(self):
-        return np.dot
 
     def vjp(self, node, g, i):
         x, w = node.inputs

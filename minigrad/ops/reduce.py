@@ -8,7 +8,6 @@ over the stretched axes. Both work from the *run-time* shape of a reference
 tensor, so they stay right when a dimension is ``None`` at build time.
 """
 
-import functools
 
 import numpy as np
 
@@ -50,12 +49,6 @@ class Reduction(Op):
 
     def forward(self, x):
         return type(self).reduce(x, axis=self.axes, keepdims=self.keepdims)
-
-    def kernel(self):
-        reduce = type(self).reduce
-        if reduce is None:
-            return self.forward
-        return functools.partial(reduce, axis=self.axes, keepdims=self.keepdims)
 
     def restore(self, g):
         """``g`` with the reduced axes put back as size-1 axes."""
@@ -346,7 +339,7 @@ class Scan(Op):
     cumsum(axis=0, exclusive=False, reverse=False)
     """
     __slots__ = ("axis", "exclusive", "reverse")
-    ufunc = None
+    combine = None  # the binary ufunc scanned along the axis (its accumulate)
 
     def __init__(self, axis, exclusive=False, reverse=False):
         self.axis = int(axis)
@@ -357,14 +350,14 @@ class Scan(Op):
         return x.shape, self.forward(np.zeros((1,) * x.ndim, dtype=x.dtype)).dtype
 
     def forward(self, x):
-        ufunc, axis = type(self).ufunc, self.axis
+        combine, axis = type(self).combine, self.axis
         x = np.asarray(x)
         if self.reverse:
             x = np.flip(x, axis)
-        y = ufunc.accumulate(x, axis=axis)
+        y = combine.accumulate(x, axis=axis)
         if self.exclusive and y.shape[axis] > 0:
             y = np.roll(y, 1, axis=axis)
-            y[(slice(None),) * axis + (0,)] = ufunc.identity
+            y[(slice(None),) * axis + (0,)] = combine.identity
         return np.flip(y, axis) if self.reverse else y
 
 
@@ -372,7 +365,7 @@ class Cumsum(Scan):
     """``y_i = x_0 + ... + x_i`` along ``axis``;  ``dx_k = g_k + ... + g_last``,
     the same scan run backwards."""
     __slots__ = ()
-    name, ufunc = "cumsum", np.add
+    name, combine = "cumsum", np.add
 
     def vjp(self, node, g, i):
         return cumsum(g, self.axis, self.exclusive, not self.reverse)
@@ -383,7 +376,7 @@ class Cumprod(Scan):
     ``dx_k = (g_k y_k + ... + g_last y_last) / x_k``, TensorFlow's formula,
     exact wherever ``x_k != 0`` (at a zero it divides by zero)."""
     __slots__ = ()
-    name, ufunc = "cumprod", np.multiply
+    name, combine = "cumprod", np.multiply
 
     def vjp(self, node, g, i):
         return cumsum(g * node, self.axis, self.exclusive, not self.reverse) / node.inputs[0]

@@ -185,9 +185,6 @@ class ZerosLike(Op):
     def forward(self, like):
         return np.zeros(np.shape(like), dtype=self.dtype)
 
-    def params(self):
-        return {"dtype": self.dtype.name}
-
 
 class Concatenate(Op):
     """Join tensors along ``axis``; every other dimension must agree.

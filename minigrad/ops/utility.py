@@ -58,9 +58,6 @@ class Arange(Op):
     def forward(self, start, stop, step):
         return np.arange(start, stop, step).astype(self.dtype, copy=False)
 
-    def params(self):
-        return {"dtype": self.dtype.name}
-
 
 def identity(x, name=None):
     """A tensor with the same value as ``x``.
