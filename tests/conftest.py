@@ -1,9 +1,12 @@
-"""Shared fixtures: every test starts from Keras's default configuration."""
+"""Shared fixtures: every test starts from Keras's default configuration and
+leaves no figure open."""
 
 import matplotlib
 import pytest
 
 matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
 
 from minigrad import config  # noqa: E402
 
@@ -15,6 +18,13 @@ def default_config():
     yield
     config.set_floatx(floatx)
     config.set_epsilon(epsilon)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every matplotlib figure a test opened."""
+    yield
+    plt.close("all")
 
 
 @pytest.fixture

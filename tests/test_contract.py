@@ -34,21 +34,13 @@ from minigrad import config  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def keras_defaults():
-    """Each test starts and ends with Keras's default floatx and epsilon, and no open figure."""
+    """Each test starts and ends with Keras's default floatx and epsilon."""
     floatx, epsilon = config.floatx(), config.epsilon()
     config.set_floatx("float32")
     config.set_epsilon(1e-7)
     yield
     config.set_floatx(floatx)
     config.set_epsilon(epsilon)
-    plt.close("all")
-
-
-@pytest.fixture
-def f64():
-    from minigrad import backend as K
-    K.set_floatx("float64")
-    yield K
 
 
 # ======================================================================
@@ -774,8 +766,8 @@ def test_hyperparameters_keras_keeps_as_variables_are_variables(name):
         np.testing.assert_allclose(value, DEFAULTS[name][attr], rtol=1e-6)
 
 
-def test_set_value_of_momentum_and_beta_changes_compiled_step(f64):
-    K = f64
+def test_set_value_of_momentum_and_beta_changes_compiled_step(float64):
+    from minigrad import backend as K
     w = K.variable([1.0])
     sgd = _opt("SGD", lr=0.1)
     step = K.function([], [], updates=sgd.get_updates(K.sum(w), [w]))          # g = 1
@@ -808,8 +800,8 @@ def test_set_value_of_lr_sgd_numbers():
     np.testing.assert_allclose(K.get_value(w), [0.78], rtol=1e-6)
 
 
-def test_decay_uses_the_pre_step_iteration_count(f64):
-    K = f64
+def test_decay_uses_the_pre_step_iteration_count(float64):
+    from minigrad import backend as K
     w = K.variable([0.0])
     opt = _opt("SGD", lr=0.1, decay=0.5)
     step = K.function([], [], updates=opt.get_updates(K.sum(w), [w]))          # g = 1
@@ -820,8 +812,8 @@ def test_decay_uses_the_pre_step_iteration_count(f64):
         np.testing.assert_allclose(K.get_value(w), [expected], rtol=1e-12)
 
 
-def test_decay_in_adam_uses_pre_step_count_too(f64):
-    K = f64
+def test_decay_in_adam_uses_pre_step_count_too(float64):
+    from minigrad import backend as K
     w = K.variable([1.0])
     opt = _opt("Adam", lr=0.1, decay=1.0, epsilon=0.0)
     step = K.function([], [], updates=opt.get_updates(K.sum(w * 3.0), [w]))   # g = 3 constant
@@ -833,8 +825,8 @@ def test_decay_in_adam_uses_pre_step_count_too(f64):
         np.testing.assert_allclose(K.get_value(w), [expected], rtol=1e-12)
 
 
-def test_adam_first_two_steps_by_hand(f64):
-    K = f64
+def test_adam_first_two_steps_by_hand(float64):
+    from minigrad import backend as K
     lr, b1, b2, eps = 0.1, 0.9, 0.999, 1e-3
     w0 = np.array([1.0, -2.0])
     w = K.variable(w0)
@@ -856,8 +848,8 @@ def test_adam_first_two_steps_by_hand(f64):
     np.testing.assert_allclose(got[2], v, rtol=1e-12)
 
 
-def test_amsgrad_uses_the_running_max_of_v(f64):
-    K = f64
+def test_amsgrad_uses_the_running_max_of_v(float64):
+    from minigrad import backend as K
     lr, b1, b2, eps = 0.1, 0.5, 0.5, 1e-8
     s = K.placeholder(shape=(1,), name="slope")
     w_ams, w_adam = K.variable([0.0]), K.variable([0.0])
@@ -1111,8 +1103,8 @@ REFERENCE_RUNS = [
 
 @pytest.mark.parametrize("name,kwargs", REFERENCE_RUNS,
                          ids=[f"{n}-{i}" for i, (n, _) in enumerate(REFERENCE_RUNS)])
-def test_float64_trajectory_matches_keras22_formulas(name, kwargs, f64):
-    K = f64
+def test_float64_trajectory_matches_keras22_formulas(name, kwargs, float64):
+    from minigrad import backend as K
     h = np.array([1.0, 10.0, 0.3])
     p0 = np.array([1.5, -0.8, 2.0])
     w = K.variable(p0)

@@ -12,12 +12,6 @@ from minigrad.graph import Constant, topological_order  # noqa: E402
 from minigrad.viz import draw_graph, drawn_boxes, drawn_edges, layout_graph, to_dot  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def linear_regression():
     x = K.placeholder(shape=(None, 3), name="x")
     y = K.placeholder(shape=(None, 1), name="y")

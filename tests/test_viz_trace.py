@@ -8,13 +8,6 @@ from minigrad.graph import Op
 from minigrad.viz import trace_table_html
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    import matplotlib.pyplot as plt
-    yield
-    plt.close("all")
-
-
 def regression_step(lr=0.1):
     x = K.placeholder(shape=(None, 2), name="x")
     y = K.placeholder(shape=(None,), name="y")

@@ -12,12 +12,6 @@ from minigrad import backend as K, optimizers, surfaces  # noqa: E402
 from minigrad.viz import animate_trajectories, plot_training_curves, plot_trajectories  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def lines_by_gid(figure):
     return {line.get_gid(): line for ax in figure.axes for line in ax.lines if line.get_gid()}
 
