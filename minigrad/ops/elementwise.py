@@ -97,6 +97,16 @@ class Add(Elementwise):
         return g
 
 
+def add(a, b):
+    """``a + b`` with broadcasting.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.constant([1., 2.]) + 1)
+    array([2., 3.], dtype=float32)
+    """
+    return Add()(a, b)
+
+
 class Subtract(Elementwise):
     """``y = a - b``;  ``da = g``, ``db = -g``."""
     __slots__ = ()
@@ -104,6 +114,16 @@ class Subtract(Elementwise):
 
     def vjp(self, node, g, i):
         return g if i == 0 else -g
+
+
+def subtract(a, b):
+    """``a - b`` with broadcasting.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(3 - K.constant([1., 2.]))
+    array([2., 1.], dtype=float32)
+    """
+    return Subtract()(a, b)
 
 
 class Multiply(Elementwise):
@@ -115,6 +135,17 @@ class Multiply(Elementwise):
         return g * node.inputs[1 - i]
 
 
+def multiply(a, b):
+    """``a * b`` with broadcasting.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.constant([1., 2.]) * K.constant([[1.], [10.]]))
+    array([[ 1.,  2.],
+           [10., 20.]], dtype=float32)
+    """
+    return Multiply()(a, b)
+
+
 class Divide(Elementwise):
     """``y = a / b``;  ``da = g / b``, ``db = -g * y / b``."""
     __slots__ = ()
@@ -123,6 +154,16 @@ class Divide(Elementwise):
     def vjp(self, node, g, i):
         a, b = node.inputs
         return g / b if i == 0 else -g * node / b
+
+
+def divide(a, b):
+    """``a / b`` (true division) with broadcasting.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.constant([1., 2.]) / 4)
+    array([0.25, 0.5 ], dtype=float32)
+    """
+    return Divide()(a, b)
 
 
 class Pow(FloatElementwise):
@@ -138,6 +179,16 @@ class Pow(FloatElementwise):
         return g * node * log(switch(greater(a, 0), a, 1))
 
 
+def pow(x, a):
+    """``x ** a``, elementwise (Keras: ``K.pow(x, a)``).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.pow(K.constant([2., 3.]), 2))
+    array([4., 9.], dtype=float32)
+    """
+    return Pow()(x, a)
+
+
 class Maximum(Elementwise):
     """``y = max(a, b)``;  the gradient goes to ``a`` where ``a >= b``, else to ``b``."""
     __slots__ = ()
@@ -146,6 +197,16 @@ class Maximum(Elementwise):
     def vjp(self, node, g, i):
         a, b = node.inputs
         return switch(greater_equal(a, b), g, 0) if i == 0 else switch(greater_equal(a, b), 0, g)
+
+
+def maximum(x, y):
+    """Elementwise maximum of ``x`` and ``y``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.maximum(K.constant([1., 5.]), 3))
+    array([3., 5.], dtype=float32)
+    """
+    return Maximum()(x, y)
 
 
 class Minimum(Elementwise):
@@ -158,6 +219,16 @@ class Minimum(Elementwise):
         return switch(less_equal(a, b), g, 0) if i == 0 else switch(less_equal(a, b), 0, g)
 
 
+def minimum(x, y):
+    """Elementwise minimum of ``x`` and ``y``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.minimum(K.constant([1., 5.]), 3))
+    array([1., 3.], dtype=float32)
+    """
+    return Minimum()(x, y)
+
+
 class Negative(Elementwise):
     """``y = -x``;  ``dx = -g``."""
     __slots__ = ()
@@ -165,6 +236,16 @@ class Negative(Elementwise):
 
     def vjp(self, node, g, i):
         return -g
+
+
+def negative(x):
+    """``-x``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(-K.constant([1., -2.]))
+    array([-1.,  2.], dtype=float32)
+    """
+    return Negative()(x)
 
 
 # --------------------------------------------------------------------------
@@ -179,6 +260,16 @@ class Square(Elementwise):
         return g * (2 * node.inputs[0])
 
 
+def square(x):
+    """``x ** 2``, elementwise.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.square(K.constant([-3., 2.])))
+    array([9., 4.], dtype=float32)
+    """
+    return Square()(x)
+
+
 class Sqrt(FloatElementwise):
     """``y = sqrt(x)``;  ``dx = g * 0.5 / y``."""
     __slots__ = ()
@@ -186,6 +277,17 @@ class Sqrt(FloatElementwise):
 
     def vjp(self, node, g, i):
         return g * 0.5 / node
+
+
+def sqrt(x):
+    """Square root, elementwise. Keras 2 clips negative inputs to 0 first;
+    so does minigrad (the gradient at a clipped entry is 0).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.sqrt(K.constant([4., 9.])))
+    array([2., 3.], dtype=float32)
+    """
+    return Sqrt()(clip(to_float(x), 0.0, np.inf))
 
 
 class Abs(Elementwise):
@@ -197,10 +299,30 @@ class Abs(Elementwise):
         return g * sign(node.inputs[0])
 
 
+def abs(x):
+    """``|x|``, elementwise.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.abs(K.constant([-3., 2.])))
+    array([3., 2.], dtype=float32)
+    """
+    return Abs()(x)
+
+
 class Sign(Elementwise):
     """``y = sign(x)`` in {-1, 0, 1}; piecewise constant, so no gradient flows."""
     __slots__ = ()
     name, ufunc = "sign", np.sign
+
+
+def sign(x):
+    """-1, 0 or 1 by the sign of each entry; no gradient.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.sign(K.constant([-3., 0., 2.])))
+    array([-1.,  0.,  1.], dtype=float32)
+    """
+    return Sign()(x)
 
 
 class Exp(FloatElementwise):
@@ -212,6 +334,16 @@ class Exp(FloatElementwise):
         return g * node
 
 
+def exp(x):
+    """``e ** x``, elementwise.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.exp(K.constant([0.])))
+    array([1.], dtype=float32)
+    """
+    return Exp()(x)
+
+
 class Log(FloatElementwise):
     """``y = ln x``;  ``dx = g / x``."""
     __slots__ = ()
@@ -219,6 +351,16 @@ class Log(FloatElementwise):
 
     def vjp(self, node, g, i):
         return g / node.inputs[0]
+
+
+def log(x):
+    """Natural logarithm, elementwise.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.log(K.constant([1.])))
+    array([0.], dtype=float32)
+    """
+    return Log()(x)
 
 
 class Log1p(FloatElementwise):
@@ -230,6 +372,16 @@ class Log1p(FloatElementwise):
         return g / (1 + node.inputs[0])
 
 
+def log1p(x):
+    """``ln(1 + x)``, accurate near 0.
+
+    >>> from minigrad import backend as K, ops
+    >>> K.eval(ops.log1p(K.constant([0.])))
+    array([0.], dtype=float32)
+    """
+    return Log1p()(x)
+
+
 class Tanh(FloatElementwise):
     """``y = tanh x``;  ``dx = g * (1 - y ** 2)``."""
     __slots__ = ()
@@ -237,6 +389,16 @@ class Tanh(FloatElementwise):
 
     def vjp(self, node, g, i):
         return g * (1 - node * node)
+
+
+def tanh(x):
+    """Hyperbolic tangent, elementwise.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.tanh(K.constant([0.])))
+    array([0.], dtype=float32)
+    """
+    return Tanh()(x)
 
 
 class Sigmoid(Op):
@@ -259,6 +421,16 @@ class Sigmoid(Op):
         return g * node * (1 - node)
 
 
+def sigmoid(x):
+    """Logistic sigmoid ``1 / (1 + e ** -x)``, elementwise.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.sigmoid(K.constant([0.])))
+    array([0.5], dtype=float32)
+    """
+    return Sigmoid()(to_float(x))
+
+
 class Relu(Op):
     """``y = max(x, 0)``;  ``dx = g`` where ``x > 0``, else 0."""
     __slots__ = ()
@@ -272,285 +444,6 @@ class Relu(Op):
 
     def vjp(self, node, g, i):
         return switch(greater(node.inputs[0], 0), g, 0)
-
-
-class Clip(Elementwise):
-    """``y = min(max(x, low), high)``;  ``dx = g`` where ``low <= x <= high``
-    (bounds included, as in TensorFlow), else 0. The bounds get no gradient."""
-    __slots__ = ()
-    name, ufunc = "clip", np.clip
-
-    def infer(self, x, low, high):
-        shape = broadcast_shapes(x.shape, low.shape, high.shape, op=self.name)
-        return shape, np.result_type(x.dtype, low.dtype, high.dtype)
-
-    def vjp(self, node, g, i):
-        # Where clipping left x unchanged, the gradient passes.
-        return switch(equal(node, node.inputs[0]), g, 0) if i == 0 else None
-
-
-class Cast(Op):
-    """``y = x`` as ``dtype``;  ``dx = g`` cast back, or nothing for a cast to
-    an integer or boolean type (such values cannot vary smoothly)."""
-    __slots__ = ("dtype",)
-    name = "cast"
-
-    def __init__(self, dtype):
-        self.dtype = config.as_dtype(dtype)
-
-    def infer(self, x):
-        return x.shape, self.dtype
-
-    def forward(self, x):
-        return np.asarray(x).astype(self.dtype)
-
-    def vjp(self, node, g, i):
-        x = node.inputs[0]
-        if self.dtype.kind != "f" or x.dtype.kind != "f":
-            return None
-        return cast(g, x.dtype)
-
-
-# --------------------------------------------------------------------------
-# Comparisons and selection: boolean results, no gradient
-
-class Comparison(Elementwise):
-    """A boolean elementwise test; booleans do not vary smoothly, so no gradient.
-
-    >>> from minigrad import backend as K
-    >>> y = K.greater(K.placeholder(shape=(2,)), 0.0)
-    >>> y.op, y.dtype
-    (greater, dtype('bool'))
-    """
-    __slots__ = ()
-
-
-class Greater(Comparison):
-    """``a > b``."""
-    __slots__ = ()
-    name, ufunc = "greater", np.greater
-
-
-class GreaterEqual(Comparison):
-    """``a >= b``."""
-    __slots__ = ()
-    name, ufunc = "greater_equal", np.greater_equal
-
-
-class Less(Comparison):
-    """``a < b``."""
-    __slots__ = ()
-    name, ufunc = "less", np.less
-
-
-class LessEqual(Comparison):
-    """``a <= b``."""
-    __slots__ = ()
-    name, ufunc = "less_equal", np.less_equal
-
-
-class Equal(Comparison):
-    """``a == b``."""
-    __slots__ = ()
-    name, ufunc = "equal", np.equal
-
-
-class NotEqual(Comparison):
-    """``a != b``."""
-    __slots__ = ()
-    name, ufunc = "not_equal", np.not_equal
-
-
-class Switch(Elementwise):
-    """``y = condition ? a : b``;  ``da = g`` where the condition holds (else
-    0), ``db = g`` where it does not; the condition gets no gradient."""
-    __slots__ = ()
-    name, ufunc = "switch", np.where
-
-    def infer(self, condition, a, b):
-        shape = broadcast_shapes(condition.shape, a.shape, b.shape, op=self.name)
-        return shape, np.result_type(a.dtype, b.dtype)
-
-    def vjp(self, node, g, i):
-        condition = node.inputs[0]
-        if i == 0:
-            return None
-        return switch(condition, g, 0) if i == 1 else switch(condition, 0, g)
-
-
-# --------------------------------------------------------------------------
-# The backend functions (Keras 2 names and arguments)
-
-def add(a, b):
-    """``a + b`` with broadcasting.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.constant([1., 2.]) + 1)
-    array([2., 3.], dtype=float32)
-    """
-    return Add()(a, b)
-
-
-def subtract(a, b):
-    """``a - b`` with broadcasting.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(3 - K.constant([1., 2.]))
-    array([2., 1.], dtype=float32)
-    """
-    return Subtract()(a, b)
-
-
-def multiply(a, b):
-    """``a * b`` with broadcasting.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.constant([1., 2.]) * K.constant([[1.], [10.]]))
-    array([[ 1.,  2.],
-           [10., 20.]], dtype=float32)
-    """
-    return Multiply()(a, b)
-
-
-def divide(a, b):
-    """``a / b`` (true division) with broadcasting.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.constant([1., 2.]) / 4)
-    array([0.25, 0.5 ], dtype=float32)
-    """
-    return Divide()(a, b)
-
-
-def pow(x, a):
-    """``x ** a``, elementwise (Keras: ``K.pow(x, a)``).
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.pow(K.constant([2., 3.]), 2))
-    array([4., 9.], dtype=float32)
-    """
-    return Pow()(x, a)
-
-
-def maximum(x, y):
-    """Elementwise maximum of ``x`` and ``y``.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.maximum(K.constant([1., 5.]), 3))
-    array([3., 5.], dtype=float32)
-    """
-    return Maximum()(x, y)
-
-
-def minimum(x, y):
-    """Elementwise minimum of ``x`` and ``y``.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.minimum(K.constant([1., 5.]), 3))
-    array([1., 3.], dtype=float32)
-    """
-    return Minimum()(x, y)
-
-
-def negative(x):
-    """``-x``.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(-K.constant([1., -2.]))
-    array([-1.,  2.], dtype=float32)
-    """
-    return Negative()(x)
-
-
-def square(x):
-    """``x ** 2``, elementwise.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.square(K.constant([-3., 2.])))
-    array([9., 4.], dtype=float32)
-    """
-    return Square()(x)
-
-
-def sqrt(x):
-    """Square root, elementwise. Keras 2 clips negative inputs to 0 first;
-    so does minigrad (the gradient at a clipped entry is 0).
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.sqrt(K.constant([4., 9.])))
-    array([2., 3.], dtype=float32)
-    """
-    return Sqrt()(clip(to_float(x), 0.0, np.inf))
-
-
-def abs(x):
-    """``|x|``, elementwise.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.abs(K.constant([-3., 2.])))
-    array([3., 2.], dtype=float32)
-    """
-    return Abs()(x)
-
-
-def sign(x):
-    """-1, 0 or 1 by the sign of each entry; no gradient.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.sign(K.constant([-3., 0., 2.])))
-    array([-1.,  0.,  1.], dtype=float32)
-    """
-    return Sign()(x)
-
-
-def exp(x):
-    """``e ** x``, elementwise.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.exp(K.constant([0.])))
-    array([1.], dtype=float32)
-    """
-    return Exp()(x)
-
-
-def log(x):
-    """Natural logarithm, elementwise.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.log(K.constant([1.])))
-    array([0.], dtype=float32)
-    """
-    return Log()(x)
-
-
-def log1p(x):
-    """``ln(1 + x)``, accurate near 0.
-
-    >>> from minigrad import backend as K, ops
-    >>> K.eval(ops.log1p(K.constant([0.])))
-    array([0.], dtype=float32)
-    """
-    return Log1p()(x)
-
-
-def tanh(x):
-    """Hyperbolic tangent, elementwise.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.tanh(K.constant([0.])))
-    array([0.], dtype=float32)
-    """
-    return Tanh()(x)
-
-
-def sigmoid(x):
-    """Logistic sigmoid ``1 / (1 + e ** -x)``, elementwise.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.sigmoid(K.constant([0.])))
-    array([0.5], dtype=float32)
-    """
-    return Sigmoid()(to_float(x))
 
 
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):
@@ -576,6 +469,21 @@ def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     return x
 
 
+class Clip(Elementwise):
+    """``y = min(max(x, low), high)``;  ``dx = g`` where ``low <= x <= high``
+    (bounds included, as in TensorFlow), else 0. The bounds get no gradient."""
+    __slots__ = ()
+    name, ufunc = "clip", np.clip
+
+    def infer(self, x, low, high):
+        shape = broadcast_shapes(x.shape, low.shape, high.shape, op=self.name)
+        return shape, np.result_type(x.dtype, low.dtype, high.dtype)
+
+    def vjp(self, node, g, i):
+        # Where clipping left x unchanged, the gradient passes.
+        return switch(equal(node, node.inputs[0]), g, 0) if i == 0 else None
+
+
 def clip(x, min_value, max_value):
     """Clip each entry to ``[min_value, max_value]`` (Keras 2.2: ``None`` means
     unbounded, and a ``max_value`` below ``min_value`` is raised to it).
@@ -593,6 +501,28 @@ def clip(x, min_value, max_value):
     return Clip()(x, min_value, max_value)
 
 
+class Cast(Op):
+    """``y = x`` as ``dtype``;  ``dx = g`` cast back, or nothing for a cast to
+    an integer or boolean type (such values cannot vary smoothly)."""
+    __slots__ = ("dtype",)
+    name = "cast"
+
+    def __init__(self, dtype):
+        self.dtype = config.as_dtype(dtype)
+
+    def infer(self, x):
+        return x.shape, self.dtype
+
+    def forward(self, x):
+        return np.asarray(x).astype(self.dtype)
+
+    def vjp(self, node, g, i):
+        x = node.inputs[0]
+        if self.dtype.kind != "f" or x.dtype.kind != "f":
+            return None
+        return cast(g, x.dtype)
+
+
 def cast(x, dtype):
     """``x`` converted to ``dtype`` (a NumPy dtype or its name).
 
@@ -601,6 +531,86 @@ def cast(x, dtype):
     array([ 1, -1], dtype=int32)
     """
     return Cast(dtype)(x)
+
+
+class Cos(FloatElementwise):
+    """``y = cos x``;  ``dx = -g * sin x``."""
+    __slots__ = ()
+    name, ufunc = "cos", np.cos
+
+    def vjp(self, node, g, i):
+        return -g * sin(node.inputs[0])
+
+
+def cos(x):
+    """Cosine, elementwise: ``y = cos x``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.cos(K.constant([0., 3.14159265])))
+    array([ 1., -1.], dtype=float32)
+    """
+    return Cos()(x)
+
+
+class Sin(FloatElementwise):
+    """``y = sin x``;  ``dx = g * cos x``."""
+    __slots__ = ()
+    name, ufunc = "sin", np.sin
+
+    def vjp(self, node, g, i):
+        return g * cos(node.inputs[0])
+
+
+def sin(x):
+    """Sine, elementwise: ``y = sin x``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.sin(K.constant([0., 1.5707964])))
+    array([0., 1.], dtype=float32)
+    """
+    return Sin()(x)
+
+
+class Round(Elementwise):
+    """``y`` = the nearest integer to ``x``, halves to even (TensorFlow's
+    ``tf.round``, NumPy's ``np.rint``); piecewise constant, so no gradient
+    flows (``K.gradients`` gives ``None``, as TensorFlow does)."""
+    __slots__ = ()
+    name, ufunc = "round", np.rint
+
+
+def round(x):
+    """Round each entry to the nearest integer, halves to the even neighbour
+    (``round(0.5) = 0``, ``round(1.5) = 2``), as ``tf.round``; no gradient.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.round(K.constant([0.5, 1.5, -1.7, 2.2])))
+    array([ 0.,  2., -2.,  2.], dtype=float32)
+    """
+    (x,) = as_nodes((x,))
+    if x.dtype.kind in "biu":  # already whole numbers: unchanged, dtype kept
+        return x
+    return Round()(x)
+
+
+# --------------------------------------------------------------------------
+# Comparisons and selection: boolean results, no gradient
+
+class Comparison(Elementwise):
+    """A boolean elementwise test; booleans do not vary smoothly, so no gradient.
+
+    >>> from minigrad import backend as K
+    >>> y = K.greater(K.placeholder(shape=(2,)), 0.0)
+    >>> y.op, y.dtype
+    (greater, dtype('bool'))
+    """
+    __slots__ = ()
+
+
+class Greater(Comparison):
+    """``a > b``."""
+    __slots__ = ()
+    name, ufunc = "greater", np.greater
 
 
 def greater(x, y):
@@ -613,6 +623,12 @@ def greater(x, y):
     return Greater()(x, y)
 
 
+class GreaterEqual(Comparison):
+    """``a >= b``."""
+    __slots__ = ()
+    name, ufunc = "greater_equal", np.greater_equal
+
+
 def greater_equal(x, y):
     """Elementwise ``x >= y`` (bool).
 
@@ -621,6 +637,12 @@ def greater_equal(x, y):
     array([False,  True])
     """
     return GreaterEqual()(x, y)
+
+
+class Less(Comparison):
+    """``a < b``."""
+    __slots__ = ()
+    name, ufunc = "less", np.less
 
 
 def less(x, y):
@@ -633,6 +655,12 @@ def less(x, y):
     return Less()(x, y)
 
 
+class LessEqual(Comparison):
+    """``a <= b``."""
+    __slots__ = ()
+    name, ufunc = "less_equal", np.less_equal
+
+
 def less_equal(x, y):
     """Elementwise ``x <= y`` (bool).
 
@@ -641,6 +669,12 @@ def less_equal(x, y):
     array([ True, False])
     """
     return LessEqual()(x, y)
+
+
+class Equal(Comparison):
+    """``a == b``."""
+    __slots__ = ()
+    name, ufunc = "equal", np.equal
 
 
 def equal(x, y):
@@ -653,6 +687,12 @@ def equal(x, y):
     return Equal()(x, y)
 
 
+class NotEqual(Comparison):
+    """``a != b``."""
+    __slots__ = ()
+    name, ufunc = "not_equal", np.not_equal
+
+
 def not_equal(x, y):
     """Elementwise ``x != y`` (bool).
 
@@ -661,6 +701,23 @@ def not_equal(x, y):
     array([ True, False])
     """
     return NotEqual()(x, y)
+
+
+class Switch(Elementwise):
+    """``y = condition ? a : b``;  ``da = g`` where the condition holds (else
+    0), ``db = g`` where it does not; the condition gets no gradient."""
+    __slots__ = ()
+    name, ufunc = "switch", np.where
+
+    def infer(self, condition, a, b):
+        shape = broadcast_shapes(condition.shape, a.shape, b.shape, op=self.name)
+        return shape, np.result_type(a.dtype, b.dtype)
+
+    def vjp(self, node, g, i):
+        condition = node.inputs[0]
+        if i == 0:
+            return None
+        return switch(condition, g, 0) if i == 1 else switch(condition, 0, g)
 
 
 def switch(condition, then_expression, else_expression):
@@ -688,66 +745,3 @@ def switch(condition, then_expression, else_expression):
         trailing = range(condition.ndim, then_expression.ndim)
         condition = expand_dims(condition, tuple(trailing))
     return Switch()(condition, then_expression, else_expression)
-
-
-# --------------------------------------------------------------------------
-# More math functions (Keras 2's cos, sin, round)
-
-class Cos(FloatElementwise):
-    """``y = cos x``;  ``dx = -g * sin x``."""
-    __slots__ = ()
-    name, ufunc = "cos", np.cos
-
-    def vjp(self, node, g, i):
-        return -g * sin(node.inputs[0])
-
-
-class Sin(FloatElementwise):
-    """``y = sin x``;  ``dx = g * cos x``."""
-    __slots__ = ()
-    name, ufunc = "sin", np.sin
-
-    def vjp(self, node, g, i):
-        return g * cos(node.inputs[0])
-
-
-class Round(Elementwise):
-    """``y`` = the nearest integer to ``x``, halves to even (TensorFlow's
-    ``tf.round``, NumPy's ``np.rint``); piecewise constant, so no gradient
-    flows (``K.gradients`` gives ``None``, as TensorFlow does)."""
-    __slots__ = ()
-    name, ufunc = "round", np.rint
-
-
-def cos(x):
-    """Cosine, elementwise: ``y = cos x``.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.cos(K.constant([0., 3.14159265])))
-    array([ 1., -1.], dtype=float32)
-    """
-    return Cos()(x)
-
-
-def sin(x):
-    """Sine, elementwise: ``y = sin x``.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.sin(K.constant([0., 1.5707964])))
-    array([0., 1.], dtype=float32)
-    """
-    return Sin()(x)
-
-
-def round(x):
-    """Round each entry to the nearest integer, halves to the even neighbour
-    (``round(0.5) = 0``, ``round(1.5) = 2``), as ``tf.round``; no gradient.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.round(K.constant([0.5, 1.5, -1.7, 2.2])))
-    array([ 0.,  2., -2.,  2.], dtype=float32)
-    """
-    (x,) = as_nodes((x,))
-    if x.dtype.kind in "biu":  # already whole numbers: unchanged, dtype kept
-        return x
-    return Round()(x)

@@ -93,6 +93,27 @@ class GetItem(Op):
         return {"key": _key_text(self.key)}
 
 
+def getitem(x, key):
+    """``x[key]`` for a basic NumPy index: ints, slices, ``None`` (a new
+    axis) and ``...``. This is what ``node[...]`` calls. A scalar integer
+    *tensor* picks one row, as in TensorFlow: ``x[i]`` is ``K.gather(x, i)``
+    (Keras code indexes so inside ``K.map_fn``).
+
+    >>> from minigrad import backend as K
+    >>> x = K.constant([[1., 2., 3.], [4., 5., 6.]])
+    >>> K.eval(x[1, ::2])
+    array([4., 6.], dtype=float32)
+    >>> K.int_shape(K.placeholder(shape=(None, 3))[:, None, 1:])
+    (None, 1, 2)
+    >>> K.eval(x[K.constant(1, dtype='int32')])
+    array([4., 5., 6.], dtype=float32)
+    """
+    x = as_node(x)
+    if isinstance(key, Node) and key.shape == () and key.dtype.kind in "iu":
+        return gather(x, key)
+    return GetItem(normalize_key(key, x.shape))(x)
+
+
 class Slice(GetItem):
     """``tf.slice``: the block at ``start`` with ``size`` entries per axis
     (-1: all the rest). Unlike ``x[key]``, a block that does not fit the
@@ -114,6 +135,30 @@ class Slice(GetItem):
 
     def params(self):
         return {"start": self.start, "size": self.size}
+
+
+def slice(x, start, size):
+    """The block of ``x`` that begins at ``start`` (one index per axis) and
+    has ``size`` entries along each axis (``-1``: all the rest), as ``tf.slice``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.slice(K.constant([[1., 2., 3.], [4., 5., 6.]]), (0, 1), (-1, 2)))
+    array([[2., 3.],
+           [5., 6.]], dtype=float32)
+    """
+    x = as_node(x)
+    start, size = tuple(start), tuple(size)
+    if len(start) != x.ndim or len(size) != x.ndim:
+        raise ValueError(f"slice: start {start} and size {size} need one entry per axis of "
+                         f"a tensor of shape {format_shape(x.shape)}")
+    start = tuple(count_argument(begin, "start", "slice") for begin in start)
+    size = tuple(-1 if count == -1 else count_argument(count, "size", "slice") for count in size)
+    for axis, (begin, count) in enumerate(zip(start, size)):
+        dim = x.shape[axis]
+        if dim is not None and begin + _max(count, 0) > dim:
+            raise ValueError(f"slice: start {start} and size {size} do not fit in a tensor "
+                             f"of shape {format_shape(x.shape)}")
+    return Slice(start, size)(x)
 
 
 class GetItemGrad(Op):
@@ -162,6 +207,21 @@ class Gather(Op):
     def vjp(self, node, g, i):
         reference, indices = node.inputs
         return GatherGrad()(g, indices, reference) if i == 0 else None
+
+
+def gather(reference, indices):
+    """Rows of ``reference`` picked by the integer tensor ``indices`` (axis 0):
+    the shape is ``indices.shape + reference.shape[1:]``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.gather(K.constant([[1., 2.], [3., 4.], [5., 6.]]), [2, 0, 2]))
+    array([[5., 6.],
+           [1., 2.],
+           [5., 6.]], dtype=float32)
+    """
+    reference = as_node(reference)
+    indices = as_node(indices)
+    return Gather()(reference, indices)
 
 
 class GatherGrad(Op):
@@ -245,66 +305,6 @@ class OneHot(Op):
 
     def forward(self, indices):
         return (np.expand_dims(indices, -1) == np.arange(self.num_classes)).astype(self.dtype)
-
-
-def getitem(x, key):
-    """``x[key]`` for a basic NumPy index: ints, slices, ``None`` (a new
-    axis) and ``...``. This is what ``node[...]`` calls. A scalar integer
-    *tensor* picks one row, as in TensorFlow: ``x[i]`` is ``K.gather(x, i)``
-    (Keras code indexes so inside ``K.map_fn``).
-
-    >>> from minigrad import backend as K
-    >>> x = K.constant([[1., 2., 3.], [4., 5., 6.]])
-    >>> K.eval(x[1, ::2])
-    array([4., 6.], dtype=float32)
-    >>> K.int_shape(K.placeholder(shape=(None, 3))[:, None, 1:])
-    (None, 1, 2)
-    >>> K.eval(x[K.constant(1, dtype='int32')])
-    array([4., 5., 6.], dtype=float32)
-    """
-    x = as_node(x)
-    if isinstance(key, Node) and key.shape == () and key.dtype.kind in "iu":
-        return gather(x, key)
-    return GetItem(normalize_key(key, x.shape))(x)
-
-
-def slice(x, start, size):
-    """The block of ``x`` that begins at ``start`` (one index per axis) and
-    has ``size`` entries along each axis (``-1``: all the rest), as ``tf.slice``.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.slice(K.constant([[1., 2., 3.], [4., 5., 6.]]), (0, 1), (-1, 2)))
-    array([[2., 3.],
-           [5., 6.]], dtype=float32)
-    """
-    x = as_node(x)
-    start, size = tuple(start), tuple(size)
-    if len(start) != x.ndim or len(size) != x.ndim:
-        raise ValueError(f"slice: start {start} and size {size} need one entry per axis of "
-                         f"a tensor of shape {format_shape(x.shape)}")
-    start = tuple(count_argument(begin, "start", "slice") for begin in start)
-    size = tuple(-1 if count == -1 else count_argument(count, "size", "slice") for count in size)
-    for axis, (begin, count) in enumerate(zip(start, size)):
-        dim = x.shape[axis]
-        if dim is not None and begin + _max(count, 0) > dim:
-            raise ValueError(f"slice: start {start} and size {size} do not fit in a tensor "
-                             f"of shape {format_shape(x.shape)}")
-    return Slice(start, size)(x)
-
-
-def gather(reference, indices):
-    """Rows of ``reference`` picked by the integer tensor ``indices`` (axis 0):
-    the shape is ``indices.shape + reference.shape[1:]``.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.gather(K.constant([[1., 2.], [3., 4.], [5., 6.]]), [2, 0, 2]))
-    array([[5., 6.],
-           [1., 2.],
-           [5., 6.]], dtype=float32)
-    """
-    reference = as_node(reference)
-    indices = as_node(indices)
-    return Gather()(reference, indices)
 
 
 def one_hot(indices, num_classes):

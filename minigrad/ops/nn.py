@@ -93,7 +93,7 @@ def binary_crossentropy(target, output, from_logits=False):
 
 
 # --------------------------------------------------------------------------
-# More activations, normalisation, losses and helpers (Keras 2.2's forms)
+# Activations, normalisation, losses and helpers, in Keras 2.2's forms
 
 class Softplus(Op):
     """``y = log(1 + e ** x)``, computed as ``max(x, 0) + log1p(e ** -|x|)`` so
@@ -112,6 +112,16 @@ class Softplus(Op):
         return g * sigmoid(node.inputs[0])
 
 
+def softplus(x):
+    """``log(1 + e ** x)``, without overflow.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.softplus(K.constant([-1000., 0., 1000.]))).tolist()
+    [0.0, 0.693147..., 1000.0]
+    """
+    return Softplus()(to_float(x))
+
+
 class StopGradient(Identity):
     """``y = x``, but no gradient flows back through it."""
     __slots__ = ()
@@ -119,6 +129,22 @@ class StopGradient(Identity):
 
     def vjp(self, node, g, i):
         return None
+
+
+def stop_gradient(variables):
+    """``variables`` (a tensor or a list of tensors) unchanged, but opaque to
+    ``K.gradients``: nothing flows back through them.
+
+    >>> from minigrad import backend as K
+    >>> w = K.variable(3.)
+    >>> K.gradients(K.stop_gradient(w) * w, [w])[0].op
+    multiply
+    >>> K.eval(K.gradients(K.stop_gradient(w) * w, [w])[0])
+    array(3., dtype=float32)
+    """
+    if isinstance(variables, (list, tuple)):
+        return [StopGradient()(as_node(v)) for v in variables]
+    return StopGradient()(as_node(variables))
 
 
 def elu(x, alpha=1.0):
@@ -131,16 +157,6 @@ def elu(x, alpha=1.0):
     x = to_float(x)
     # exp of min(x, 0): the branch not taken never overflows (no inf * 0 in the gradient).
     return switch(greater(x, 0), x, alpha * (exp(minimum(x, 0)) - 1))
-
-
-def softplus(x):
-    """``log(1 + e ** x)``, without overflow.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.softplus(K.constant([-1000., 0., 1000.]))).tolist()
-    [0.0, 0.693147..., 1000.0]
-    """
-    return Softplus()(to_float(x))
 
 
 def softsign(x):
@@ -234,22 +250,6 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     # of range), read directly: a multiply-and-sum with a one-hot row would
     # turn a -inf elsewhere in the row into NaN.
     return -Pick()(log_probabilities, target)
-
-
-def stop_gradient(variables):
-    """``variables`` (a tensor or a list of tensors) unchanged, but opaque to
-    ``K.gradients``: nothing flows back through them.
-
-    >>> from minigrad import backend as K
-    >>> w = K.variable(3.)
-    >>> K.gradients(K.stop_gradient(w) * w, [w])[0].op
-    multiply
-    >>> K.eval(K.gradients(K.stop_gradient(w) * w, [w])[0])
-    array(3., dtype=float32)
-    """
-    if isinstance(variables, (list, tuple)):
-        return [StopGradient()(as_node(v)) for v in variables]
-    return StopGradient()(as_node(variables))
 
 
 def bias_add(x, bias, data_format=None):

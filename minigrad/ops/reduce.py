@@ -8,7 +8,6 @@ over the stretched axes. Both work from the *run-time* shape of a reference
 tensor, so they stay right when a dimension is ``None`` at build time.
 """
 
-
 import numpy as np
 
 from .. import config
@@ -64,6 +63,17 @@ class Sum(Reduction):
         return broadcast_like(self.restore(g), node.inputs[0])
 
 
+def sum(x, axis=None, keepdims=False):
+    """Sum of ``x`` over ``axis`` (``None`` for all; an int, negative, or a list).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.sum(K.constant([[1., 2.], [3., 4.]]), axis=0))
+    array([4., 6.], dtype=float32)
+    """
+    x = as_node(x)
+    return Sum(normalize_axes(axis, x.ndim, "sum"), keepdims)(x)
+
+
 class Mean(Reduction):
     """``y = (sum of x over axes) / n``;  ``dx = g / n`` broadcast back, where
     ``n`` is the number of entries averaged."""
@@ -73,6 +83,19 @@ class Mean(Reduction):
     def vjp(self, node, g, i):
         x = node.inputs[0]
         return broadcast_like(self.restore(g), x) / count(x, self.axes)
+
+
+def mean(x, axis=None, keepdims=False):
+    """Mean of ``x`` over ``axis``; integer and boolean inputs are cast to
+    ``floatx()`` first, as in Keras.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.mean(K.constant([[1., 2.], [3., 4.]]), axis=-1, keepdims=True))
+    array([[1.5],
+           [3.5]], dtype=float32)
+    """
+    x = to_float(x)
+    return Mean(normalize_axes(axis, x.ndim, "mean"), keepdims)(x)
 
 
 class LogSumExp(Reduction):
@@ -93,6 +116,17 @@ class LogSumExp(Reduction):
         return self.restore(g) * exp(x - self.restore(node))
 
 
+def logsumexp(x, axis=None, keepdims=False):
+    """``log(sum(exp(x)))`` over ``axis``, without overflow.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.logsumexp(K.constant([1e4, 1e-4], dtype='float64')))
+    array(10000.)
+    """
+    x = as_node(x)
+    return LogSumExp(normalize_axes(axis, x.ndim, "logsumexp"), keepdims)(x)
+
+
 class Count(Op):
     """The number of entries of ``x`` along ``axes``, known only at run time
     (a scalar of ``x``'s dtype). Used by the gradient of ``mean``."""
@@ -110,6 +144,22 @@ class Count(Op):
                           dtype=config.float_dtype(x.dtype))
 
 
+def count(x, axes):
+    """The number of entries of ``x`` along ``axes``: a Python number when
+    the static shape knows it, else a node computed at run time.
+
+    >>> from minigrad import backend as K
+    >>> count(K.placeholder(shape=(2, 3)), (0, 1))
+    6
+    >>> count(K.placeholder(shape=(None, 3)), (0, 1)).op
+    count(axes=(0, 1))
+    """
+    dims = [x.shape[axis] for axis in axes]
+    if is_fully_known(dims):
+        return int(np.prod(dims))
+    return Count(axes)(x)
+
+
 class BroadcastLike(Op):
     """``y = g`` broadcast to the run-time shape of ``like``;  ``dg = sum_like(g', g)``."""
     __slots__ = ()
@@ -123,6 +173,20 @@ class BroadcastLike(Op):
 
     def vjp(self, node, g, i):
         return sum_like(g, node.inputs[0]) if i == 0 else None
+
+
+def broadcast_like(g, like):
+    """``g`` broadcast to the shape of ``like`` (skipped when already equal).
+
+    >>> from minigrad import backend as K
+    >>> g, like = K.placeholder(shape=(3,)), K.placeholder(shape=(None, 3))
+    >>> y = broadcast_like(g, like)
+    >>> y.op, y.shape, broadcast_like(g, g) is g
+    (broadcast_like, (None, 3), True)
+    """
+    if g.shape == like.shape and is_fully_known(like.shape):
+        return g
+    return BroadcastLike()(g, like)
 
 
 class SumLike(Op):
@@ -142,6 +206,18 @@ class SumLike(Op):
         return broadcast_like(g, node.inputs[0]) if i == 0 else None
 
 
+def sum_like(g, like):
+    """``g`` summed down to the shape of ``like`` (skipped when already equal).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(sum_like(K.ones((4, 3)), K.zeros((3,))))
+    array([4., 4., 4.], dtype=float32)
+    """
+    if g.shape == like.shape and is_fully_known(like.shape):
+        return g
+    return SumLike()(g, like)
+
+
 def sum_to(array, shape):
     """Sum ``array`` down to ``shape``, undoing NumPy broadcasting.
 
@@ -159,89 +235,7 @@ def sum_to(array, shape):
 
 
 # --------------------------------------------------------------------------
-# The backend functions
-
-def sum(x, axis=None, keepdims=False):
-    """Sum of ``x`` over ``axis`` (``None`` for all; an int, negative, or a list).
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.sum(K.constant([[1., 2.], [3., 4.]]), axis=0))
-    array([4., 6.], dtype=float32)
-    """
-    x = as_node(x)
-    return Sum(normalize_axes(axis, x.ndim, "sum"), keepdims)(x)
-
-
-def mean(x, axis=None, keepdims=False):
-    """Mean of ``x`` over ``axis``; integer and boolean inputs are cast to
-    ``floatx()`` first, as in Keras.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.mean(K.constant([[1., 2.], [3., 4.]]), axis=-1, keepdims=True))
-    array([[1.5],
-           [3.5]], dtype=float32)
-    """
-    x = to_float(x)
-    return Mean(normalize_axes(axis, x.ndim, "mean"), keepdims)(x)
-
-
-def logsumexp(x, axis=None, keepdims=False):
-    """``log(sum(exp(x)))`` over ``axis``, without overflow.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.logsumexp(K.constant([1e4, 1e-4], dtype='float64')))
-    array(10000.)
-    """
-    x = as_node(x)
-    return LogSumExp(normalize_axes(axis, x.ndim, "logsumexp"), keepdims)(x)
-
-
-def count(x, axes):
-    """The number of entries of ``x`` along ``axes``: a Python number when
-    the static shape knows it, else a node computed at run time.
-
-    >>> from minigrad import backend as K
-    >>> count(K.placeholder(shape=(2, 3)), (0, 1))
-    6
-    >>> count(K.placeholder(shape=(None, 3)), (0, 1)).op
-    count(axes=(0, 1))
-    """
-    dims = [x.shape[axis] for axis in axes]
-    if is_fully_known(dims):
-        return int(np.prod(dims))
-    return Count(axes)(x)
-
-
-def broadcast_like(g, like):
-    """``g`` broadcast to the shape of ``like`` (skipped when already equal).
-
-    >>> from minigrad import backend as K
-    >>> g, like = K.placeholder(shape=(3,)), K.placeholder(shape=(None, 3))
-    >>> y = broadcast_like(g, like)
-    >>> y.op, y.shape, broadcast_like(g, g) is g
-    (broadcast_like, (None, 3), True)
-    """
-    if g.shape == like.shape and is_fully_known(like.shape):
-        return g
-    return BroadcastLike()(g, like)
-
-
-def sum_like(g, like):
-    """``g`` summed down to the shape of ``like`` (skipped when already equal).
-
-    >>> from minigrad import backend as K
-    >>> K.eval(sum_like(K.ones((4, 3)), K.zeros((3,))))
-    array([4., 4., 4.], dtype=float32)
-    """
-    if g.shape == like.shape and is_fully_known(like.shape):
-        return g
-    return SumLike()(g, like)
-
-
-
-
-# --------------------------------------------------------------------------
-# More reductions: max, min, prod, any, all, argmax, argmin; scans
+# Extremes and products, logical reductions, positions (argmax) and scans
 
 class Max(Reduction):
     """``y = max of x over axes``;  ``dx = g`` shared equally among the entries
@@ -256,10 +250,34 @@ class Max(Reduction):
         return self.restore(g) * selected / sum(selected, axis=self.axes, keepdims=True)
 
 
+def max(x, axis=None, keepdims=False):
+    """Maximum of ``x`` over ``axis`` (``None`` for all; an int, negative, or a list).
+
+    The gradient goes to the maximal entries, split equally among ties.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.max(K.constant([[1., 5.], [3., 4.]]), axis=-1))
+    array([5., 4.], dtype=float32)
+    """
+    x = as_node(x)
+    return Max(normalize_axes(axis, x.ndim, "max"), keepdims)(x)
+
+
 class Min(Max):
     """``y = min of x over axes``;  ``dx = g`` shared equally among the minima."""
     __slots__ = ()
     name, reduce = "min", np.minimum.reduce
+
+
+def min(x, axis=None, keepdims=False):
+    """Minimum of ``x`` over ``axis``; the gradient is split equally among ties.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.min(K.constant([[1., 5.], [3., 4.]]), axis=0, keepdims=True))
+    array([[1., 4.]], dtype=float32)
+    """
+    x = as_node(x)
+    return Min(normalize_axes(axis, x.ndim, "min"), keepdims)(x)
 
 
 class Prod(Reduction):
@@ -280,16 +298,57 @@ class Prod(Reduction):
         return self.restore(g) * others
 
 
+def prod(x, axis=None, keepdims=False):
+    """Product of ``x`` over ``axis``: ``y = x_1 x_2 ... x_n``.
+
+    Several axes are reduced one after another (the gradient of a one-axis
+    product is exact even with zeros among the entries).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.prod(K.constant([[1., 2.], [3., 4.]])))
+    array(24., dtype=float32)
+    """
+    x = as_node(x)
+    axes = normalize_axes(axis, x.ndim, "prod")
+    if len(axes) <= 1:
+        return Prod(axes, keepdims)(x)
+    for axis in sorted(axes, reverse=True):  # highest first: lower indices stay valid
+        x = Prod((axis,), keepdims)(x)
+    return x
+
+
 class Any(Reduction):
     """``y = True`` where some entry over axes is true (input cast to bool); no gradient."""
     __slots__ = ()
     name, reduce = "any", np.logical_or.reduce
 
 
+def any(x, axis=None, keepdims=False):
+    """Logical OR over ``axis`` (the input is cast to bool); a bool tensor.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.any(K.constant([[0., 1.], [0., 0.]]), axis=1))
+    array([ True, False])
+    """
+    x = _as_bool(x)
+    return Any(normalize_axes(axis, x.ndim, "any"), keepdims)(x)
+
+
 class All(Reduction):
     """``y = True`` where every entry over axes is true (input cast to bool); no gradient."""
     __slots__ = ()
     name, reduce = "all", np.logical_and.reduce
+
+
+def all(x, axis=None, keepdims=False):
+    """Logical AND over ``axis`` (the input is cast to bool); a bool tensor.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.all(K.constant([[2., 1.], [0., 1.]]), axis=1))
+    array([ True, False])
+    """
+    x = _as_bool(x)
+    return All(normalize_axes(axis, x.ndim, "all"), keepdims)(x)
 
 
 class ArgReduce(Op):
@@ -321,10 +380,34 @@ class ArgMax(ArgReduce):
     name, find = "argmax", np.argmax
 
 
+def argmax(x, axis=-1):
+    """Index of the largest entry along ``axis`` (int64; the first on ties).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.argmax(K.constant([[1., 5., 2.], [7., 0., 7.]])))
+    array([1, 0])
+    """
+    x = as_node(x)
+    (axis,) = normalize_axes(axis, x.ndim, "argmax")
+    return ArgMax(axis)(x)
+
+
 class ArgMin(ArgReduce):
     __doc__ = ArgReduce.__doc__
     __slots__ = ()
     name, find = "argmin", np.argmin
+
+
+def argmin(x, axis=-1):
+    """Index of the smallest entry along ``axis`` (int64; the first on ties).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.argmin(K.constant([[1., 5., 2.], [7., 0., 7.]]), axis=0))
+    array([0, 1, 0])
+    """
+    x = as_node(x)
+    (axis,) = normalize_axes(axis, x.ndim, "argmin")
+    return ArgMin(axis)(x)
 
 
 class Scan(Op):
@@ -371,6 +454,21 @@ class Cumsum(Scan):
         return cumsum(g, self.axis, self.exclusive, not self.reverse)
 
 
+def cumsum(x, axis=0, exclusive=False, reverse=False):
+    """Cumulative sum along ``axis``: ``y_i = x_0 + ... + x_i``.
+
+    (``exclusive`` and ``reverse`` are TensorFlow's flags, used by gradients.)
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.cumsum(K.constant([[1., 2.], [3., 4.]]), axis=1))
+    array([[1., 3.],
+           [3., 7.]], dtype=float32)
+    """
+    x = as_node(x)
+    (axis,) = normalize_axes(axis, x.ndim, "cumsum")
+    return Cumsum(axis, exclusive, reverse)(x)
+
+
 class Cumprod(Scan):
     """``y_i = x_0 * ... * x_i`` along ``axis``;
     ``dx_k = (g_k y_k + ... + g_last y_last) / x_k``, TensorFlow's formula,
@@ -382,47 +480,16 @@ class Cumprod(Scan):
         return cumsum(g * node, self.axis, self.exclusive, not self.reverse) / node.inputs[0]
 
 
-def max(x, axis=None, keepdims=False):
-    """Maximum of ``x`` over ``axis`` (``None`` for all; an int, negative, or a list).
-
-    The gradient goes to the maximal entries, split equally among ties.
+def cumprod(x, axis=0, exclusive=False, reverse=False):
+    """Cumulative product along ``axis``: ``y_i = x_0 * ... * x_i``.
 
     >>> from minigrad import backend as K
-    >>> K.eval(K.max(K.constant([[1., 5.], [3., 4.]]), axis=-1))
-    array([5., 4.], dtype=float32)
+    >>> K.eval(K.cumprod(K.constant([1., 2., 3., 4.])))
+    array([ 1.,  2.,  6., 24.], dtype=float32)
     """
     x = as_node(x)
-    return Max(normalize_axes(axis, x.ndim, "max"), keepdims)(x)
-
-
-def min(x, axis=None, keepdims=False):
-    """Minimum of ``x`` over ``axis``; the gradient is split equally among ties.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.min(K.constant([[1., 5.], [3., 4.]]), axis=0, keepdims=True))
-    array([[1., 4.]], dtype=float32)
-    """
-    x = as_node(x)
-    return Min(normalize_axes(axis, x.ndim, "min"), keepdims)(x)
-
-
-def prod(x, axis=None, keepdims=False):
-    """Product of ``x`` over ``axis``: ``y = x_1 x_2 ... x_n``.
-
-    Several axes are reduced one after another (the gradient of a one-axis
-    product is exact even with zeros among the entries).
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.prod(K.constant([[1., 2.], [3., 4.]])))
-    array(24., dtype=float32)
-    """
-    x = as_node(x)
-    axes = normalize_axes(axis, x.ndim, "prod")
-    if len(axes) <= 1:
-        return Prod(axes, keepdims)(x)
-    for axis in sorted(axes, reverse=True):  # highest first: lower indices stay valid
-        x = Prod((axis,), keepdims)(x)
-    return x
+    (axis,) = normalize_axes(axis, x.ndim, "cumprod")
+    return Cumprod(axis, exclusive, reverse)(x)
 
 
 def var(x, axis=None, keepdims=False):
@@ -449,80 +516,7 @@ def std(x, axis=None, keepdims=False):
     return sqrt(var(x, axis=axis, keepdims=keepdims))
 
 
-def any(x, axis=None, keepdims=False):
-    """Logical OR over ``axis`` (the input is cast to bool); a bool tensor.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.any(K.constant([[0., 1.], [0., 0.]]), axis=1))
-    array([ True, False])
-    """
-    x = _as_bool(x)
-    return Any(normalize_axes(axis, x.ndim, "any"), keepdims)(x)
-
-
-def all(x, axis=None, keepdims=False):
-    """Logical AND over ``axis`` (the input is cast to bool); a bool tensor.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.all(K.constant([[2., 1.], [0., 1.]]), axis=1))
-    array([ True, False])
-    """
-    x = _as_bool(x)
-    return All(normalize_axes(axis, x.ndim, "all"), keepdims)(x)
-
-
 def _as_bool(x):
     """``x`` as a bool tensor: nonzero entries are True."""
     x = as_node(x)
     return x if x.dtype == np.bool_ else cast(x, "bool")
-
-
-def argmax(x, axis=-1):
-    """Index of the largest entry along ``axis`` (int64; the first on ties).
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.argmax(K.constant([[1., 5., 2.], [7., 0., 7.]])))
-    array([1, 0])
-    """
-    x = as_node(x)
-    (axis,) = normalize_axes(axis, x.ndim, "argmax")
-    return ArgMax(axis)(x)
-
-
-def argmin(x, axis=-1):
-    """Index of the smallest entry along ``axis`` (int64; the first on ties).
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.argmin(K.constant([[1., 5., 2.], [7., 0., 7.]]), axis=0))
-    array([0, 1, 0])
-    """
-    x = as_node(x)
-    (axis,) = normalize_axes(axis, x.ndim, "argmin")
-    return ArgMin(axis)(x)
-
-
-def cumsum(x, axis=0, exclusive=False, reverse=False):
-    """Cumulative sum along ``axis``: ``y_i = x_0 + ... + x_i``.
-
-    (``exclusive`` and ``reverse`` are TensorFlow's flags, used by gradients.)
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.cumsum(K.constant([[1., 2.], [3., 4.]]), axis=1))
-    array([[1., 3.],
-           [3., 7.]], dtype=float32)
-    """
-    x = as_node(x)
-    (axis,) = normalize_axes(axis, x.ndim, "cumsum")
-    return Cumsum(axis, exclusive, reverse)(x)
-
-
-def cumprod(x, axis=0, exclusive=False, reverse=False):
-    """Cumulative product along ``axis``: ``y_i = x_0 * ... * x_i``.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.cumprod(K.constant([1., 2., 3., 4.])))
-    array([ 1.,  2.,  6., 24.], dtype=float32)
-    """
-    x = as_node(x)
-    (axis,) = normalize_axes(axis, x.ndim, "cumprod")
-    return Cumprod(axis, exclusive, reverse)(x)

@@ -32,6 +32,18 @@ class ExpandDims(Op):
         return reshape_like(g, node.inputs[0])
 
 
+def expand_dims(x, axis=-1):
+    """Insert a size-1 axis at ``axis`` (an int, or a tuple of output positions).
+
+    >>> from minigrad import backend as K
+    >>> K.int_shape(K.expand_dims(K.placeholder(shape=(None, 3)), 1))
+    (None, 1, 3)
+    """
+    x = as_node(x)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    return ExpandDims(normalize_axes(axes, x.ndim + len(axes), "expand_dims"))(x)
+
+
 class Reshape(Op):
     """Give ``x`` the static ``shape`` (one entry may be -1: "whatever is left");
     ``dx = g`` reshaped back to the shape of ``x``."""
@@ -64,6 +76,30 @@ class Reshape(Op):
         return reshape_like(g, node.inputs[0])
 
 
+def reshape(x, shape):
+    """``x`` with a new shape (one entry may be -1).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.reshape(K.constant([1., 2., 3., 4.]), (2, -1)))
+    array([[1., 2.],
+           [3., 4.]], dtype=float32)
+    """
+    if isinstance(shape, Node) or any(isinstance(dim, Node) for dim in shape):
+        static, dims = shape_tensor(shape, "reshape")
+        return ReshapeTo(static)(as_node(x), dims)
+    return Reshape(shape)(x)
+
+
+def flatten(x):
+    """``x`` as a 1-D tensor.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.flatten(K.constant([[1., 2.], [3., 4.]])))
+    array([1., 2., 3., 4.], dtype=float32)
+    """
+    return Reshape((-1,))(as_node(x))
+
+
 class ReshapeLike(Op):
     """``y = g`` reshaped to the run-time shape of ``like``;  ``dg = reshape_like(g', g)``."""
     __slots__ = ()
@@ -77,6 +113,25 @@ class ReshapeLike(Op):
 
     def vjp(self, node, g, i):
         return reshape_like(g, node.inputs[0]) if i == 0 else None
+
+
+def reshape_like(g, like):
+    """``g`` reshaped to the shape of ``like`` (skipped when already equal).
+
+    A fully known ``like`` gives a plain ``reshape``; otherwise the shape is
+    read from ``like`` at run time.
+
+    >>> from minigrad import backend as K
+    >>> reshape_like(K.placeholder(shape=(6,)), K.placeholder(shape=(2, 3))).op
+    reshape(shape=(2, 3))
+    >>> reshape_like(K.placeholder(shape=(None,)), K.placeholder(shape=(None, 3))).op
+    reshape_like
+    """
+    if g.shape == like.shape and is_fully_known(like.shape):
+        return g
+    if is_fully_known(like.shape):
+        return Reshape(like.shape)(g)
+    return ReshapeLike()(g, like)
 
 
 class Transpose(Op):
@@ -99,51 +154,6 @@ class Transpose(Op):
 
     def vjp(self, node, g, i):
         return Transpose(np.argsort(self.perm))(g)
-
-
-def expand_dims(x, axis=-1):
-    """Insert a size-1 axis at ``axis`` (an int, or a tuple of output positions).
-
-    >>> from minigrad import backend as K
-    >>> K.int_shape(K.expand_dims(K.placeholder(shape=(None, 3)), 1))
-    (None, 1, 3)
-    """
-    x = as_node(x)
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    return ExpandDims(normalize_axes(axes, x.ndim + len(axes), "expand_dims"))(x)
-
-
-def reshape(x, shape):
-    """``x`` with a new shape (one entry may be -1).
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.reshape(K.constant([1., 2., 3., 4.]), (2, -1)))
-    array([[1., 2.],
-           [3., 4.]], dtype=float32)
-    """
-    if isinstance(shape, Node) or any(isinstance(dim, Node) for dim in shape):
-        static, dims = shape_tensor(shape, "reshape")
-        return ReshapeTo(static)(as_node(x), dims)
-    return Reshape(shape)(x)
-
-
-def reshape_like(g, like):
-    """``g`` reshaped to the shape of ``like`` (skipped when already equal).
-
-    A fully known ``like`` gives a plain ``reshape``; otherwise the shape is
-    read from ``like`` at run time.
-
-    >>> from minigrad import backend as K
-    >>> reshape_like(K.placeholder(shape=(6,)), K.placeholder(shape=(2, 3))).op
-    reshape(shape=(2, 3))
-    >>> reshape_like(K.placeholder(shape=(None,)), K.placeholder(shape=(None, 3))).op
-    reshape_like
-    """
-    if g.shape == like.shape and is_fully_known(like.shape):
-        return g
-    if is_fully_known(like.shape):
-        return Reshape(like.shape)(g)
-    return ReshapeLike()(g, like)
 
 
 def transpose(x, perm=None):
@@ -219,6 +229,41 @@ class Concatenate(Op):
         return ConcatPart(self.axis, i)(g, *node.inputs)
 
 
+def concatenate(tensors, axis=-1):
+    """Join a list of tensors along ``axis``; the other dimensions must agree.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.concatenate([K.constant([[1.]]), K.constant([[2., 3.]])]))
+    array([[1., 2., 3.]], dtype=float32)
+    >>> K.int_shape(K.concatenate([K.placeholder(shape=(None, 2)), K.placeholder(shape=(4, 3))]))
+    (4, 5)
+    """
+    tensors = as_nodes(tuple(tensors))
+    if not tensors:
+        raise ValueError("concatenate: needs at least one tensor")
+    (axis,) = normalize_axes(axis, tensors[0].ndim, "concatenate")
+    return Concatenate(axis)(*tensors)
+
+
+def stack(x, axis=0):
+    """Stack a list of tensors of one shape along a new axis ``axis``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.stack([K.constant([1., 2.]), K.constant([3., 4.])], axis=1))
+    array([[1., 3.],
+           [2., 4.]], dtype=float32)
+    """
+    tensors = as_nodes(tuple(x))
+    if not tensors:
+        raise ValueError("stack: needs at least one tensor")
+    shapes = [node.shape for node in tensors]
+    if not all(same_shape(shape, shapes[0]) for shape in shapes):
+        raise ValueError(f"stack: tensors of different shapes: "
+                         f"{', '.join(format_shape(shape) for shape in shapes)}")
+    (axis,) = normalize_axes(axis, tensors[0].ndim + 1, "stack")
+    return Concatenate(axis)(*(expand_dims(node, axis) for node in tensors))
+
+
 class ConcatPart(Op):
     """The ``index``-th part of ``g``, cut along ``axis`` at the run-time sizes
     of ``parts`` (the gradient of ``concatenate``); its own gradient puts
@@ -266,6 +311,18 @@ class Squeeze(Op):
         return reshape_like(g, node.inputs[0])
 
 
+def squeeze(x, axis):
+    """Remove the size-1 axis ``axis``.
+
+    >>> from minigrad import backend as K
+    >>> K.int_shape(K.squeeze(K.placeholder(shape=(None, 1, 3)), 1))
+    (None, 3)
+    """
+    x = as_node(x)
+    (axis,) = normalize_axes(axis, x.ndim, "squeeze")
+    return Squeeze(axis)(x)
+
+
 class Reverse(Op):
     """Reverse the order of entries along ``axes``;  ``dx = g`` reversed the same way."""
     __slots__ = ("axes",)
@@ -282,6 +339,18 @@ class Reverse(Op):
 
     def vjp(self, node, g, i):
         return Reverse(self.axes)(g)
+
+
+def reverse(x, axes):
+    """Reverse ``x`` along ``axes`` (an int or a list).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.reverse(K.constant([[1., 2.], [3., 4.]]), axes=1))
+    array([[2., 1.],
+           [4., 3.]], dtype=float32)
+    """
+    x = as_node(x)
+    return Reverse(normalize_axes(axes, x.ndim, "reverse"))(x)
 
 
 class Tile(Op):
@@ -305,6 +374,36 @@ class Tile(Op):
 
     def vjp(self, node, g, i):
         return TileGrad(self.reps)(g, node.inputs[0])
+
+
+def tile(x, n):
+    """Repeat ``x`` as a whole ``n[k]`` times along axis ``k``. An int ``n``
+    (or a shorter list) counts for the last axes, as ``np.tile``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.tile(K.constant([[1., 2.]]), [2, 2]))
+    array([[1., 2., 1., 2.],
+           [1., 2., 1., 2.]], dtype=float32)
+    """
+    x = as_node(x)
+    reps = (n,) if isinstance(n, (int, np.integer)) else tuple(n)
+    if len(reps) < x.ndim:
+        reps = (1,) * (x.ndim - len(reps)) + reps
+    return Tile(reps)(x)
+
+
+def repeat(x, n):
+    """Repeat a 2-D tensor ``(samples, dim)`` ``n`` times: ``(samples, n, dim)``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.repeat(K.constant([[1., 2.]]), 2))
+    array([[[1., 2.],
+            [1., 2.]]], dtype=float32)
+    """
+    x = as_node(x)
+    if x.ndim != 2:
+        raise ValueError(f"repeat: needs a 2-D tensor, got shape {format_shape(x.shape)}")
+    return Tile((1, n, 1))(expand_dims(x, 1))
 
 
 class TileGrad(Op):
@@ -351,6 +450,18 @@ class RepeatElements(Op):
         return RepeatElementsGrad(self.rep, self.axis)(g, node.inputs[0])
 
 
+def repeat_elements(x, rep, axis):
+    """Repeat each entry of ``x`` ``rep`` times along ``axis`` (``np.repeat``).
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.repeat_elements(K.constant([[1., 2.]]), 2, axis=1))
+    array([[1., 1., 2., 2.]], dtype=float32)
+    """
+    x = as_node(x)
+    (axis,) = normalize_axes(axis, x.ndim, "repeat_elements")
+    return RepeatElements(rep, axis)(x)
+
+
 class RepeatElementsGrad(Op):
     """Sum each run of ``rep`` entries of ``g`` along ``axis`` back onto the
     shape of ``like`` (the gradient of ``repeat_elements``)."""
@@ -389,117 +500,6 @@ class BatchFlatten(Op):
 
     def vjp(self, node, g, i):
         return reshape_like(g, node.inputs[0])
-
-
-def concatenate(tensors, axis=-1):
-    """Join a list of tensors along ``axis``; the other dimensions must agree.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.concatenate([K.constant([[1.]]), K.constant([[2., 3.]])]))
-    array([[1., 2., 3.]], dtype=float32)
-    >>> K.int_shape(K.concatenate([K.placeholder(shape=(None, 2)), K.placeholder(shape=(4, 3))]))
-    (4, 5)
-    """
-    tensors = as_nodes(tuple(tensors))
-    if not tensors:
-        raise ValueError("concatenate: needs at least one tensor")
-    (axis,) = normalize_axes(axis, tensors[0].ndim, "concatenate")
-    return Concatenate(axis)(*tensors)
-
-
-def stack(x, axis=0):
-    """Stack a list of tensors of one shape along a new axis ``axis``.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.stack([K.constant([1., 2.]), K.constant([3., 4.])], axis=1))
-    array([[1., 3.],
-           [2., 4.]], dtype=float32)
-    """
-    tensors = as_nodes(tuple(x))
-    if not tensors:
-        raise ValueError("stack: needs at least one tensor")
-    shapes = [node.shape for node in tensors]
-    if not all(same_shape(shape, shapes[0]) for shape in shapes):
-        raise ValueError(f"stack: tensors of different shapes: "
-                         f"{', '.join(format_shape(shape) for shape in shapes)}")
-    (axis,) = normalize_axes(axis, tensors[0].ndim + 1, "stack")
-    return Concatenate(axis)(*(expand_dims(node, axis) for node in tensors))
-
-
-def squeeze(x, axis):
-    """Remove the size-1 axis ``axis``.
-
-    >>> from minigrad import backend as K
-    >>> K.int_shape(K.squeeze(K.placeholder(shape=(None, 1, 3)), 1))
-    (None, 3)
-    """
-    x = as_node(x)
-    (axis,) = normalize_axes(axis, x.ndim, "squeeze")
-    return Squeeze(axis)(x)
-
-
-def reverse(x, axes):
-    """Reverse ``x`` along ``axes`` (an int or a list).
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.reverse(K.constant([[1., 2.], [3., 4.]]), axes=1))
-    array([[2., 1.],
-           [4., 3.]], dtype=float32)
-    """
-    x = as_node(x)
-    return Reverse(normalize_axes(axes, x.ndim, "reverse"))(x)
-
-
-def tile(x, n):
-    """Repeat ``x`` as a whole ``n[k]`` times along axis ``k``. An int ``n``
-    (or a shorter list) counts for the last axes, as ``np.tile``.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.tile(K.constant([[1., 2.]]), [2, 2]))
-    array([[1., 2., 1., 2.],
-           [1., 2., 1., 2.]], dtype=float32)
-    """
-    x = as_node(x)
-    reps = (n,) if isinstance(n, (int, np.integer)) else tuple(n)
-    if len(reps) < x.ndim:
-        reps = (1,) * (x.ndim - len(reps)) + reps
-    return Tile(reps)(x)
-
-
-def repeat_elements(x, rep, axis):
-    """Repeat each entry of ``x`` ``rep`` times along ``axis`` (``np.repeat``).
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.repeat_elements(K.constant([[1., 2.]]), 2, axis=1))
-    array([[1., 1., 2., 2.]], dtype=float32)
-    """
-    x = as_node(x)
-    (axis,) = normalize_axes(axis, x.ndim, "repeat_elements")
-    return RepeatElements(rep, axis)(x)
-
-
-def repeat(x, n):
-    """Repeat a 2-D tensor ``(samples, dim)`` ``n`` times: ``(samples, n, dim)``.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.repeat(K.constant([[1., 2.]]), 2))
-    array([[[1., 2.],
-            [1., 2.]]], dtype=float32)
-    """
-    x = as_node(x)
-    if x.ndim != 2:
-        raise ValueError(f"repeat: needs a 2-D tensor, got shape {format_shape(x.shape)}")
-    return Tile((1, n, 1))(expand_dims(x, 1))
-
-
-def flatten(x):
-    """``x`` as a 1-D tensor.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.flatten(K.constant([[1., 2.], [3., 4.]])))
-    array([1., 2., 3., 4.], dtype=float32)
-    """
-    return Reshape((-1,))(as_node(x))
 
 
 def batch_flatten(x):

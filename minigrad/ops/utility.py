@@ -23,6 +23,16 @@ class Identity(Op):
         return g
 
 
+def identity(x, name=None):
+    """A tensor with the same value as ``x``.
+
+    >>> from minigrad import backend as K
+    >>> K.eval(K.identity(K.constant([1., 2.])))
+    array([1., 2.], dtype=float32)
+    """
+    return Identity()(as_node(x), name=name)
+
+
 class PrintTensor(Identity):
     """``y = x``, printing ``message`` and the value each time it is evaluated;
     ``dx = g``. It has a side effect, so ``stateful = True``: a pass that
@@ -37,6 +47,19 @@ class PrintTensor(Identity):
     def forward(self, x):
         print(f"{self.message}{np.asarray(x)}", file=sys.stdout)
         return x
+
+
+def print_tensor(x, message=""):
+    """``x`` unchanged, but printing ``message`` followed by its value each
+    time it is evaluated. Use the returned tensor in place of ``x``.
+
+    >>> from minigrad import backend as K
+    >>> y = K.print_tensor(K.constant([1., 2.]), message="x is: ") * 2
+    >>> K.eval(y)
+    x is: [1. 2.]
+    array([2., 4.], dtype=float32)
+    """
+    return PrintTensor(message)(as_node(x))
 
 
 class Arange(Op):
@@ -57,29 +80,6 @@ class Arange(Op):
 
     def forward(self, start, stop, step):
         return np.arange(start, stop, step).astype(self.dtype, copy=False)
-
-
-def identity(x, name=None):
-    """A tensor with the same value as ``x``.
-
-    >>> from minigrad import backend as K
-    >>> K.eval(K.identity(K.constant([1., 2.])))
-    array([1., 2.], dtype=float32)
-    """
-    return Identity()(as_node(x), name=name)
-
-
-def print_tensor(x, message=""):
-    """``x`` unchanged, but printing ``message`` followed by its value each
-    time it is evaluated. Use the returned tensor in place of ``x``.
-
-    >>> from minigrad import backend as K
-    >>> y = K.print_tensor(K.constant([1., 2.]), message="x is: ") * 2
-    >>> K.eval(y)
-    x is: [1. 2.]
-    array([2., 4.], dtype=float32)
-    """
-    return PrintTensor(message)(as_node(x))
 
 
 def arange(start, stop=None, step=1, dtype="int32"):
