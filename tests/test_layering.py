@@ -1,6 +1,6 @@
-"""The package's layering, read from the source with ``ast``: the op modules
-import only from the layers below them (``minigrad.ops.LAYERS``), every
-import at the top of its module."""
+"""The source as a textbook, read with ``ast``: the op modules import only
+from the layers below them (``minigrad.ops.LAYERS``), every import at the
+top of its module, and no function runs past one screen."""
 
 import ast
 from pathlib import Path
@@ -57,3 +57,35 @@ def test_the_one_cycle_is_graph_importing_ops_at_its_end():
                        and node.level == 1 and node.module is None]
     assert [[alias.name for alias in node.names] for node in package_imports] == [["config"], ["ops"]]
     assert tree.body[-1] is package_imports[-1], "graph.py imports ops at its very end"
+
+
+#: Lines (docstring included) a function may take: one screen.
+SCREEN = 60
+
+
+def long_functions(root):
+    """``path:line name (n lines)`` of every function longer than ``SCREEN``
+    lines that has no ``# long: <reason>`` comment on the line above it."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        lines = path.read_text().splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                first = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+                reason = first > 0 and lines[first - 1].strip().startswith("# long:")
+                if length > SCREEN and not reason:
+                    found.append(f"{path.relative_to(root.parent)}:{node.lineno} {node.name} "
+                                 f"({length} lines)")
+    return found
+
+
+def test_no_function_runs_past_one_screen():
+    assert long_functions(OPS.parent) == []
+
+
+def test_the_length_check_sees_a_long_function_and_accepts_a_reason(tmp_path):
+    body = "".join(f"    x = {i}\n" for i in range(SCREEN))
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "long.py").write_text(f"def f():\n{body}\n\n# long: a table\ndef g():\n{body}")
+    assert long_functions(tmp_path / "pkg") == [f"pkg/long.py:1 f ({SCREEN + 1} lines)"]

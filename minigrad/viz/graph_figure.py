@@ -92,16 +92,9 @@ def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=80, direction="
     if isinstance(outputs, Trace) and trace is None:
         trace = outputs
     layout = layout_graph(outputs, max_nodes=max_nodes)
-    if direction == "auto":
-        direction = "TB" if layout.layer_count > 10 else "LR"
-    if direction not in ("LR", "TB"):
-        raise ValueError(f"draw_graph: direction must be 'LR', 'TB' or 'auto', got {direction!r}")
+    direction = _direction(direction, layout)
     values = _known_values(trace, step)
-    current = trace.steps[step].node if trace is not None and step is not None else None
-    texts = {box.key: _box_text(box, values, gradients, layout.folded) for box in layout.boxes}
-    highlighted = _highlighted(layout, current)
-    if highlighted is not None and layout.by_key[highlighted].node is not current:
-        texts[highlighted] += f"\n>> holds step {trace.steps[step].index}: {current.name}"
+    texts, highlighted = _labels(layout, trace, step, values, gradients)
     sizes = {key: _oriented(_text_size(text), direction) for key, text in texts.items()}
     geometry = place(layout, sizes, layer_gap=0.55 if direction == "LR" else 0.35)
     page = _Page(geometry, direction, len(layout.bands) > 1)
@@ -114,6 +107,26 @@ def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=80, direction="
         title = _default_title(layout, trace, step)
     ax.set_title(title, fontsize=10, loc="left")
     return figure
+
+
+def _direction(direction, layout):
+    """``'LR'`` or ``'TB'``; ``'auto'`` is ``'TB'`` for a graph deeper than ten layers."""
+    if direction == "auto":
+        return "TB" if layout.layer_count > 10 else "LR"
+    if direction not in ("LR", "TB"):
+        raise ValueError(f"draw_graph: direction must be 'LR', 'TB' or 'auto', got {direction!r}")
+    return direction
+
+
+def _labels(layout, trace, step, values, gradients):
+    """Each box's text, and the key of the box to outline: the traced step's
+    node, or the summary box that holds it (whose text then says so)."""
+    current = trace.steps[step].node if trace is not None and step is not None else None
+    texts = {box.key: _box_text(box, values, gradients, layout.folded) for box in layout.boxes}
+    highlighted = _highlighted(layout, current)
+    if highlighted is not None and layout.by_key[highlighted].node is not current:
+        texts[highlighted] += f"\n>> holds step {trace.steps[step].index}: {current.name}"
+    return texts, highlighted
 
 
 def drawn_boxes(figure):

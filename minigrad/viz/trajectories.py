@@ -223,10 +223,28 @@ def animate_trajectories(surface, runs, steps=300, start=None, *, filename=None,
     """
     surface = surfaces_module.get(surface)
     trajectories = run_all(surface, runs, steps, start)
-    longest = max(trajectory.steps for trajectory in trajectories)
-    frames = max(2, min(frames, longest + 1))
+    frames = max(2, min(frames, max(trajectory.steps for trajectory in trajectories) + 1))
     # The figure's dpi is the frames' dpi, for the GIF and the HTML player alike.
     figure, ax = plt.subplots(figsize=(5.5, 4.5), dpi=dpi)
+    draw_frame = _frame_drawer(ax, surface, trajectories, frames)
+    animation = FuncAnimation(figure, draw_frame, frames=frames, interval=1000 / fps, blit=False)
+    try:
+        if filename is not None:
+            animation.save(str(filename), writer=PillowWriter(fps=fps), dpi=dpi)
+            return filename
+        # JPEG frames: a quarter of PNG's size for these contour plots (4.5 MB -> 1.3 MB
+        # for 16 frames), which matters on a web page.
+        with plt.rc_context({"animation.frame_format": "jpeg"}):
+            html = animation.to_jshtml(fps=fps, default_mode="once")
+        return AnimationHTML(offline_player(html))
+    finally:
+        plt.close(figure)
+
+
+def _frame_drawer(ax, surface, trajectories, frames):
+    """Draw the contours and empty paths on ``ax``; return ``draw_frame(k)``,
+    which shows every path up to the step of frame ``k``."""
+    longest = max(trajectory.steps for trajectory in trajectories)
     draw_contours(ax, surface)
     lines, heads = [], []
     for style, trajectory in zip(_styles(len(trajectories)), trajectories):
@@ -247,18 +265,7 @@ def animate_trajectories(surface, runs, steps=300, start=None, *, filename=None,
         title.set_text(f"{surface.name}: step {step}")
         return lines + heads + [title]
 
-    animation = FuncAnimation(figure, draw_frame, frames=frames, interval=1000 / fps, blit=False)
-    try:
-        if filename is not None:
-            animation.save(str(filename), writer=PillowWriter(fps=fps), dpi=dpi)
-            return filename
-        # JPEG frames: a quarter of PNG's size for these contour plots (4.5 MB -> 1.3 MB
-        # for 16 frames), which matters on a web page.
-        with plt.rc_context({"animation.frame_format": "jpeg"}):
-            html = animation.to_jshtml(fps=fps, default_mode="once")
-        return AnimationHTML(offline_player(html))
-    finally:
-        plt.close(figure)
+    return draw_frame
 
 
 #: The player's button icons as text: matplotlib's come from Font Awesome on a CDN,
