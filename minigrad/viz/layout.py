@@ -27,7 +27,6 @@ between gathered into a few summary boxes ("38 nodes: 12 multiply, ...").
 
 from collections import Counter
 
-from ..executor import Function
 from ..graph import Constant, Node, Update, Variable, topological_order
 from ..trace import Trace
 from .labels import kind_of
@@ -135,7 +134,7 @@ def split_outputs(outputs):
     """
     if isinstance(outputs, Trace):
         outputs = outputs.function
-    if isinstance(outputs, Function):
+    if hasattr(outputs, "outputs") and hasattr(outputs, "updates"):   # a compiled function
         return list(outputs.outputs), list(outputs.updates)
     if isinstance(outputs, (Node, Update)):
         outputs = [outputs]
