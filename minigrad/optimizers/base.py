@@ -332,11 +332,11 @@ class Optimizer:
         return K.cast(self.iterations, K.floatx()) + 1
 
     @staticmethod
-    def _slots(params, kind):
+    def _slots(params, slot):
         """One new zero variable per parameter, of its shape and dtype, named
         after both (``m_w`` is the ``m`` of ``w``) so traces and drawings say
         which is which."""
-        return [K.zeros(K.int_shape(p), dtype=K.dtype(p), name=f"{kind}_{p.name}") for p in params]
+        return [K.zeros(K.int_shape(p), dtype=K.dtype(p), name=f"{slot}_{p.name}") for p in params]
 
     def _update_param(self, p, p_t):
         """Append ``p <- p_t`` to the updates, through ``p``'s constraint if any."""
