@@ -336,56 +336,70 @@ def emit_tail_call(plan, src):
 
 def emit_tail(plan, src):
     """The fused tail, a function of its input arrays and its destinations:
-    for each size of array, one loop over blocks of ``BLOCK`` entries, each
-    op a ufunc writing into a block-sized scratch buffer (taken again after
-    its last use) or straight into its update's destination."""
+    for each size of array, one loop over blocks (one block for arrays of up
+    to ``2 * BLOCK`` entries), each op a ufunc writing into a block-sized
+    scratch buffer (taken again after its last use) or straight into its
+    update's destination."""
     out, ident, names = src.lines, src.ident, src.names
     args = [ident[node] for node in src.tail_args]
     for update in plan.tail_updates:
         ident[update] = names.new(ident[update.value] + "_dest")
     sizes = list(dict.fromkeys(int(np.prod(node.shape)) for node in plan.tail))
     out += ["", "", f"def {src.tail_name}(arrays, destinations):",
-            f"    # pass fuse: {len(plan.tail)} elementwise ops on arrays of {sizes} entries, "
-            f"block by block ({BLOCK} entries a block)",
+            f"    # pass fuse: {len(plan.tail)} elementwise ops on arrays of {sizes} entries, in "
+            f"blocks of {BLOCK} entries (one block up to {2 * BLOCK})",
             f"    {_tuple(args)} = (array.reshape(-1) for array in arrays)",
             f"    {_tuple(ident[u] for u in plan.tail_updates)} = "
             "(array.reshape(-1) for array in destinations)"]
     loops = [_tail_loop(plan, src, size) for size in sizes]
+    length = max(_block_length(size) for size in sizes)
     for name, dtype in src.scratch:
-        out.append(f"    {name} = np.empty({BLOCK}, np.{dtype.name})")
+        out.append(f"    {name} = np.empty({length}, np.{dtype.name})")
     for lines in loops:
         out.extend(lines)
 
 
+def _block_length(size):
+    """Entries per block: ``BLOCK``, or the whole array when it has at most
+    two blocks' worth (each block costs a Python call per op)."""
+    return size if size <= 2 * BLOCK else BLOCK
+
+
 def _tail_loop(plan, src, size):
-    """The loop over blocks for the tail ops on arrays of ``size`` entries."""
+    """The loop over blocks for the tail ops on arrays of ``size`` entries
+    (no loop if one block holds them)."""
     ops = [node for node in plan.tail if np.prod(node.shape) == size]
-    body = _tail_body(plan, src, ops)
-    views = [f"{name}[:hi - lo]" for name, _ in src.scratch]
-    lines = [f"    for lo in range(0, {size}, {BLOCK}):",
-             f"        hi = min(lo + {BLOCK}, {size})"]
-    if views:
-        lines.append(f"        {_tuple(src.block_names)} = ({', '.join(views)},)")
-    return lines + ["        " + line for line in body]
+    sliced = _block_length(size) < size
+    body = _tail_body(plan, src, ops, sliced)
+    stop = "hi - lo" if sliced else size
+    views = [f"{_tuple(src.block_names)} = ({', '.join(f'{n}[:{stop}]' for n, _ in src.scratch)},)"]
+    body = (views if src.scratch else []) + body
+    if not sliced:
+        return ["    " + line for line in body]
+    return [f"    for lo in range(0, {size}, {BLOCK}):",
+            f"        hi = min(lo + {BLOCK}, {size})"] + ["        " + line for line in body]
 
 
-def _tail_body(plan, src, ops):
-    """One block's lines for ``ops``: big inputs sliced, then one ufunc call
-    per op into a scratch buffer or its destination; an update whose
-    variable is still read later in the block is copied in at the end."""
-    ident = src.ident
-    size = np.prod(ops[0].shape)
-    updates = {update.value: update for update in plan.tail_updates}
+def _tail_body(plan, src, ops, sliced):
+    """One block's lines for ``ops``: big inputs and destinations sliced
+    (if ``sliced``), then one ufunc call per op into a scratch buffer or its
+    destination; an update whose variable is still read later in the block
+    is copied in at the end."""
+    ident, size = src.ident, np.prod(ops[0].shape)
+    updates = {update.value: update for update in plan.tail_updates if update.value in ops}
     last = {}
     for i, node in enumerate(ops):
         for source in node.inputs:
             last[source] = i
     body, where = [], {}
-    for node in dict.fromkeys(s for n in ops for s in n.inputs if s not in set(ops)):
-        where[node] = ident[node]
-        if np.prod(node.shape) == size:
-            where[node] = src.names.new(ident[node] + "_b")
-            body.append(f"{where[node]} = {ident[node]}[lo:hi]")
+    big = [s for s in dict.fromkeys(s for n in ops for s in n.inputs) if s not in set(ops)
+           and np.prod(s.shape) == size] + list(updates.values())
+    for key in dict.fromkeys(s for n in ops for s in n.inputs if s not in set(ops)):
+        where[key] = ident[key]
+    for key in big:
+        where[key] = src.names.new(ident[key] + "_b") if sliced else ident[key]
+        if sliced:
+            body.append(f"{where[key]} = {ident[key]}[lo:hi]")
     free, late, blocks = {}, [], set()
     for i, node in enumerate(ops):
         for source in dict.fromkeys(node.inputs):  # dying here: its buffer may take the result
@@ -393,13 +407,13 @@ def _tail_body(plan, src, ops):
                 free[source.dtype].append(where[source])
         update = updates.get(node)
         if update is not None and last.get(update.variable, -1) <= i:
-            target = f"{ident[update]}[lo:hi]"
+            target = where[update]
         else:
             pool = free.setdefault(node.dtype, [])
             target = pool.pop() if pool else src.new_scratch(node.dtype)
             blocks.add(target)
             if update is not None:
-                late.append(f"{ident[update]}[lo:hi] = {target}  # after the last read of "
+                late.append(f"{where[update]}[...] = {target}  # after the last read of "
                             f"{update.variable.name}'s old value")
         args = [where[source] for source in node.inputs] + [f"out={target}"]
         body.append(f"{ident[node]} = {src.call(node, args)}")

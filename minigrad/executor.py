@@ -167,7 +167,7 @@ class Function:
         # The trace keeps its own copies: the caller may reuse its arrays.
         arrays = [array.copy() for array in self._check_feeds(feeds)]
         fed = {id(array) for array in arrays}
-        values = {}
+        values = _Values()
 
         def evaluate(arrays, variable_values, draws):
             values.update(self._evaluate(arrays, variable_values, keep=True))
@@ -250,12 +250,10 @@ class Function:
         """Every node's value, computed one node at a time (the slow, visible
         path). Unless ``keep`` (a trace keeps them all), each value is dropped
         after its last use, as the generated code's ``del`` lines do."""
-        values = dict(zip(self.inputs, arrays))
+        values = _Values(zip(self.inputs, arrays))
         values.update(zip(self._variables, variable_values))
         for node in self.order:
-            if isinstance(node, Constant):
-                values[node] = node.value
-            elif node.op is not None:
+            if node.op is not None:
                 args = [values[source] for source in node.inputs]
                 try:
                     values[node] = node.op.kernel()(*args)
@@ -380,6 +378,17 @@ def _check_feed(placeholder, value):
         raise ValueError(f"placeholder {placeholder.name!r} has shape {format_shape(shape)}; "
                          f"it was fed an array of shape {array.shape}")
     return array
+
+
+class _Values(dict):
+    """Each node's value during a node-by-node run. A constant is read from
+    the graph when asked for, not copied into the table: a long chain has a
+    constant per op, and the table stays as small as the values alive."""
+
+    def __missing__(self, node):
+        if isinstance(node, Constant):
+            return node.value
+        raise KeyError(node)
 
 
 @contextlib.contextmanager
