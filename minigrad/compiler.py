@@ -81,6 +81,7 @@ class Plan:
         self.leaves = [node for node in function.order if node.op is None]
         self.order = [node for node in function.order if node.op is not None]
         self.kept = set(self.outputs) | {update.value for update in self.updates}
+        self.folded = {}  # node -> its value, computed once while compiling
         self.tail, self.tail_updates, self.in_place = [], [], []
         self.dying, self.buffers = {}, {}
 
@@ -88,10 +89,34 @@ class Plan:
 def plan(function):
     """Every decision about ``function``'s program, pass by pass."""
     plan = Plan(function)
+    fold_pass(plan)
     tail_pass(plan)
     in_place_pass(plan)
     liveness_pass(plan)
     return plan
+
+
+# --------------------------------------------------------------------------
+# Pass "fold": ops on constants only
+
+def fold_pass(plan):
+    """Ops whose inputs are all constants (``expand_dims`` of a literal, say)
+    are run once, now; the program reads the result as a constant. An op
+    that draws random numbers, fails or warns is left to run at call time."""
+    for node in plan.order:
+        if getattr(node.op, "generator", None) is not None or not all(
+                isinstance(source, Constant) or source in plan.folded for source in node.inputs):
+            continue
+        args = [plan.folded.get(source, getattr(source, "value", None)) for source in node.inputs]
+        try:
+            with np.errstate(all="raise"), warnings.catch_warnings():
+                warnings.simplefilter("error")
+                value = np.array(node.op.kernel()(*args))
+        except Exception:
+            continue
+        value.flags.writeable = False
+        plan.folded[node] = value
+    plan.order = [node for node in plan.order if node not in plan.folded]
 
 
 # --------------------------------------------------------------------------
@@ -193,7 +218,7 @@ def fp_errors_cannot_raise():
 def liveness_pass(plan):
     """``plan.dying`` and ``plan.buffers`` for the ops before the tail (the
     tail's block temporaries are planned by ``emit_tail``)."""
-    plan.dying = last_uses(plan.order, plan.kept)
+    plan.dying = last_uses(plan.order, plan.kept | set(plan.folded))
     fresh = set()  # temporaries holding a new, writable array of their own (ufunc results)
     tail = set(plan.tail)
     for node in plan.order:
@@ -258,11 +283,13 @@ class Source:
         self.ident = {}
         self.kernels = {}
         self.lines = []
-        for node in plan.leaves + plan.inputs:
+        for node in plan.leaves + plan.inputs + list(plan.folded):
             if node not in self.ident:
                 self.ident[node] = self.names.new(node.name)
                 if isinstance(node, Constant):
                     self.namespace[self.ident[node]] = node.value
+                elif node in plan.folded:  # pass fold: computed while compiling
+                    self.namespace[self.ident[node]] = plan.folded[node]
         self.fn_name = self.names.new(plan.name)
         self.scratch, self.block_names = [], []  # the tail's block buffers: (name, dtype)
 
@@ -440,12 +467,13 @@ class Claim:
         values, destinations = [], []
         for update in self.updates:
             variable, own = update.variable, update.variable._value
-            if not (variable in self.allowed and not variable.is_lent() and id(own) not in fed):
+            if variable in self.allowed and not variable.is_lent() and id(own) not in fed:
+                own.flags.writeable = True
+                destination = own.view()  # writable; the variable's array stays read-only
+                own.flags.writeable = False
+            else:  # a new array, frozen by the executor's checks; the view stays writable
                 own = np.empty(variable.shape, variable.dtype)
-            # A writable view: the new value itself is made read-only before the tail runs.
-            own.flags.writeable = True
-            destination = own.view()
-            own.flags.writeable = False
+                destination = own.view()
             values.append(own)
             destinations.append(destination)
         return tuple(values), tuple(destinations), True

@@ -287,8 +287,11 @@ class Function:
                                  f"{array.dtype.name} value of shape {array.shape}, but the variable "
                                  f"is {variable.dtype.name} of shape {variable._value.shape}; no "
                                  "variable was changed")
-            # A variable keeps an array nobody else can write to.
-            if not array.flags.owndata or id(array) in fed:
+            # A variable keeps an array nobody else can write to, and that no
+            # one else holds (a constant's, another variable's): the in-place
+            # pass may later write into it. Its own buffer, written in place, stays.
+            if (not array.flags.owndata or id(array) in fed
+                    or not (array.flags.writeable or array is variable._value)):
                 array = array.copy()
             array.flags.writeable = False
             arrays.append(array)

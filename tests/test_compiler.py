@@ -189,3 +189,31 @@ def test_the_plan_is_passed_explicitly_and_names_its_passes():
     plan = step.plan
     assert plan.tail and set(plan.in_place) == set(params + opt.weights[1:])
     assert plan.order[-len(plan.tail):] == plan.tail
+
+
+def test_a_constant_assigned_to_a_variable_is_never_written_in_place():
+    w = K.variable(np.ones(N), name="w")
+    zeros = K.zeros((N,))
+    K.function([], [], updates=[K.update(w, zeros)])([])
+    step = K.function([], [], updates=[K.update(w, w + 1.0)])
+    step([])
+    step([])
+    assert not zeros.value.any() and float(K.get_value(w)[0]) == 2.0
+
+
+def test_ops_on_constants_only_are_computed_once_while_compiling():
+    x = K.placeholder(shape=(3,), name="x")
+    c = K.constant([1.0, 2.0, 3.0])
+    f = K.function([x], [x * K.exp(c)])
+    assert "np.exp" not in f.source
+    np.testing.assert_array_equal(f([np.ones(3)])[0], np.exp(np.float32([1, 2, 3])))
+
+
+def test_no_function_of_the_executor_or_the_compiler_is_over_60_lines():
+    import ast
+    from minigrad import executor
+    for module in (executor, compiler):
+        tree = ast.parse(open(module.__file__).read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                assert node.end_lineno - node.lineno < 60, (module.__name__, node.name)
