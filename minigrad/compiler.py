@@ -225,7 +225,7 @@ def liveness_pass(plan):
         if node in tail:
             continue
         kernel = node.op.kernel()
-        buffer = _reusable_buffer(node, kernel, plan.dying[node], fresh)
+        buffer = _reusable_buffer(node, kernel, plan.dying.get(node, ()), fresh)
         if buffer is not None:
             plan.buffers[node] = buffer
         if isinstance(kernel, np.ufunc):
@@ -237,18 +237,20 @@ def liveness_pass(plan):
 
 
 def last_uses(order, kept):
-    """For each op node, the inputs it is the last to read (in input order):
-    once it is computed their values can go, unless they are ``kept``
-    (outputs and new values). Leaves are never released: they are held
-    elsewhere anyway."""
+    """For each op node, the inputs it is the last to read: once it is
+    computed their values can go, unless they are ``kept`` (outputs and new
+    values). Leaves are never released: they are held elsewhere anyway.
+    Nodes that release nothing are left out (read it with ``.get``)."""
     last = {}
     for node in order:
         if node.op is not None:
             for source in node.inputs:
                 last[source] = node
-    return {node: [source for source in dict.fromkeys(node.inputs)
-                   if source.op is not None and source not in kept and last[source] is node]
-            for node in order if node.op is not None}
+    dying = {}
+    for source, node in last.items():
+        if source.op is not None and source not in kept:
+            dying.setdefault(node, []).append(source)
+    return dying
 
 
 def _reusable_buffer(node, kernel, dead, fresh):
@@ -328,7 +330,7 @@ def emit(plan):
         if node in plan.buffers:
             args.append(f"out={src.ident[plan.buffers[node]]}")
         out.append(f"    {src.ident[node]} = {src.call(node, args)}")
-        if plan.dying[node]:
+        if node in plan.dying:
             out.append(f"    del {', '.join(src.ident[source] for source in plan.dying[node])}")
     pending = emit_tail_call(plan, src) if plan.tail else "None"
     outputs = _tuple(src.ident[node] for node in plan.outputs)

@@ -43,7 +43,7 @@ import numpy as np
 
 from . import compiler
 from .graph import (Constant, Node, Placeholder, PlaceholderWithDefault, Update, Variable,
-                    format_shape, topological_order)
+                    collector_paused, format_shape, topological_order)
 from .tensors import VALUES_LOCK, convert, install
 from .trace import Trace, TraceStep, TraceUpdate
 
@@ -260,7 +260,7 @@ class Function:
                 except Exception as error:
                     raise _explain(node, args, error) from error
                 if not keep:
-                    for source in self._dying[node]:
+                    for source in self._dying.get(node, ()):
                         del values[source]
                 del args
         return values
@@ -279,9 +279,8 @@ class Function:
         """The arrays the updates will assign, each checked against its
         variable and made read-only (``install`` then assigns them all)."""
         arrays = []
-        for update, value in zip(self.updates, new_values):
-            variable = update.variable
-            array = np.asarray(value)
+        for variable, value in zip(self._targets, new_values):
+            array = value if type(value) is np.ndarray else np.asarray(value)
             if array.shape != variable._value.shape or array.dtype != variable.dtype:
                 raise ValueError(f"{self.name}: the update of variable {variable.name!r} computed a "
                                  f"{array.dtype.name} value of shape {array.shape}, but the variable "
@@ -290,10 +289,12 @@ class Function:
             # A variable keeps an array nobody else can write to, and that no
             # one else holds (a constant's, another variable's): the in-place
             # pass may later write into it. Its own buffer, written in place, stays.
-            if (not array.flags.owndata or id(array) in fed
-                    or not (array.flags.writeable or array is variable._value)):
+            flags = array.flags
+            if not flags.owndata or id(array) in fed or not (flags.writeable
+                                                             or array is variable._value):
                 array = array.copy()
-            array.flags.writeable = False
+                flags = array.flags
+            flags.writeable = False
             arrays.append(array)
         return arrays
 
@@ -340,7 +341,8 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
     """
     if kwargs:
         raise TypeError(f"function: unexpected argument(s) {sorted(kwargs)}")
-    return Function(inputs, outputs, updates, name)
+    with collector_paused():
+        return Function(inputs, outputs, updates, name)
 
 
 # --------------------------------------------------------------------------

@@ -28,6 +28,8 @@ Graph walks are iterative (``topological_order``), never recursive, so a
 chain of a hundred thousand nodes is no harder than a chain of three.
 """
 
+import contextlib
+import gc
 import itertools
 import operator
 import threading
@@ -661,6 +663,26 @@ def topological_order(roots):
                 stack.pop()
                 order.append(node)
     return order
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector, paused while a big graph is walked
+    or built (``K.gradients``, ``K.function``).
+
+    The collector runs each time enough new objects have piled up, and each
+    time it scans the objects it tracks: building 100,000 nodes makes it
+    scan the growing graph again and again, about a third of the time.
+    Graph nodes hold no cycles that need collecting meanwhile; it runs again
+    afterwards (if it was running before).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 from . import ops  # noqa: E402  (the operators above need the op functions)
