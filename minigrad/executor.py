@@ -1,16 +1,16 @@
 """The executor: ``K.function(inputs, outputs, updates)`` compiles a graph once
 into a plain Python function of NumPy calls, then runs it on each call.
 
-Compiling does the graph work a single time:
-
-1. **order** -- every node the outputs and updates need, inputs first
-   (``minigrad.graph.topological_order``); nothing else is ever computed;
-2. **liveness** -- after its last use an intermediate array is released,
-   or, if it is big, reused to hold the result of the op that consumed it
-   (``np.add(a, b, out=a)``), so big temporaries do not pile up;
-3. **code** -- one line per op, ``tanh_7 = np.tanh(add_6)``, compiled by
-   Python itself. ``f.source`` shows the program: it is the graph, written
-   out as the NumPy code you would have typed by hand.
+Compiling does the graph work a single time, in three stages
+(``minigrad.compiler``): **plan** -- every node the outputs and updates
+need, inputs first (``minigrad.graph.topological_order``), then passes that
+fold ops on constants, fuse the big elementwise update tail into one
+blocked loop, mark which updates may be written in place, and work out when
+each temporary dies; **emit** -- one line of NumPy per op,
+``tanh_7 = np.tanh(add_6)``; **load** -- compiled by Python itself.
+``f.source`` shows the program: it is the graph, written out as the NumPy
+code you would have typed by hand, with a comment naming the pass behind
+each line that is not a plain call.
 
 A call then follows Theano's documented rule, which minigrad adopts (and
 Keras 2 on Theano behaves so): every output and every update's new value is
@@ -21,8 +21,8 @@ list. An optimizer that wants the new moment in its parameter update builds
 the expression ``m_t`` once and uses it in both ``K.update(m, m_t)`` and
 ``K.update(p, p - lr * m_t)``.
 
-Very large graphs (more than ``CODEGEN_LIMIT`` ops) skip step 3 and run
-node by node, as a trace does, releasing each value after its last use too.
+Very large graphs (more than ``CODEGEN_LIMIT`` ops) are not compiled: they
+run node by node, as a trace does, releasing each value after its last use too.
 
 If anything fails -- a bad feed, an op that cannot run, an update of the
 wrong shape, a ``KeyboardInterrupt`` -- no variable changes, the random ops
@@ -85,7 +85,9 @@ class Function:
     therefore take turns rather than run in parallel. The new values are
     checked and copied first, then assigned in one step that neither a
     ``KeyboardInterrupt`` nor another thread can split
-    (``minigrad.tensors.install``). A ``Function`` cannot be pickled or
+    (``minigrad.tensors.install``). An update tail written in place runs
+    just before that step, after every check, with Ctrl-C held back until
+    the assignment is done (``_commit``). A ``Function`` cannot be pickled or
     copied (it holds compiled code): pickle the graph and compile it again.
 
     >>> from minigrad import backend as K

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from minigrad import backend as K, compiler
+from minigrad.graph import VALUES_LOCK
 from minigrad.optimizers import Adam
 
 N = 3 * compiler.BLOCK + 123  # several blocks and a shorter last one
@@ -110,10 +111,12 @@ def test_under_seterr_raise_the_tail_writes_new_arrays_and_fails_cleanly():
 
 
 def _signal_at_line(number, files):
-    """A tracer that sends SIGINT at the ``number``-th line run in ``files``
-    (minigrad's modules and the generated code), as Ctrl-C pressed there.
-    Not on a ``with`` line (see ``test_executor._interrupt_at_line``: the
-    tracer sees it again just before ``__exit__``, where CPython runs no
+    """A tracer that delivers SIGINT at the ``number``-th line run in
+    ``files`` (minigrad's modules and the generated code), as Ctrl-C pressed
+    there: it runs the SIGINT handler installed at that moment (Python's
+    default raises KeyboardInterrupt; the executor's final phase holds it
+    back). Not on a ``with`` line (see ``test_executor._interrupt_at_line``:
+    the tracer sees it again just before ``__exit__``, where CPython runs no
     signal handler)."""
     count = [0]
 
@@ -122,12 +125,27 @@ def _signal_at_line(number, files):
         if event == "line" and not line.lstrip().startswith("with "):
             count[0] += 1
             if count[0] == number:
-                signal.raise_signal(signal.SIGINT)
+                signal.getsignal(signal.SIGINT)(signal.SIGINT, frame)
         return local
 
     def tracer(frame, event, arg):
         return local if frame.f_code.co_filename.startswith(files) else None
     return tracer
+
+
+def _lock_is_free():
+    """Whether another thread can take the values' lock (an interrupt must
+    never leave it held)."""
+    taken = []
+
+    def take():
+        if VALUES_LOCK.acquire(timeout=5):
+            VALUES_LOCK.release()
+            taken.append(True)
+    thread = threading.Thread(target=take)
+    thread.start()
+    thread.join()
+    return bool(taken)
 
 
 def test_ctrl_c_at_any_line_of_an_in_place_step_applies_all_updates_or_none():
@@ -151,6 +169,7 @@ def test_ctrl_c_at_any_line_of_an_in_place_step_applies_all_updates_or_none():
         unchanged = all(np.array_equal(a, b) for a, b in zip(now, initial))
         applied = all(np.array_equal(a, b) for a, b in zip(now, after))
         assert unchanged or applied, f"line {number}: half an update"
+        assert _lock_is_free(), f"line {number}: the lock is still held"
         if completed:
             break
     assert interrupted > 20
