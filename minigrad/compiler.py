@@ -377,7 +377,8 @@ def emit_tail(plan, src):
     out += ["", "", f"def {src.tail_name}(arrays, destinations):",
             f"    # pass fuse: {len(plan.tail)} elementwise ops on arrays of {sizes} entries, in "
             f"blocks of {BLOCK} entries (one block up to {2 * BLOCK})",
-            f"    {_tuple(args)} = (array.reshape(-1) for array in arrays)",
+            f"    {_tuple(args)} = (array.reshape(-1 if array.size > 1 else ()) "
+            "for array in arrays)  # single numbers as 0-d arrays: NumPy's fastest loops",
             f"    {_tuple(ident[u] for u in plan.tail_updates)} = "
             "(array.reshape(-1) for array in destinations)"]
     loops = [_tail_loop(plan, src, size) for size in sizes]
