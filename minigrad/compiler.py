@@ -4,6 +4,8 @@ function a reader can hold on one screen, with the plan passed explicitly.
 1. **plan** (``plan``) -- decide everything, write nothing. It runs passes
    over the graph, each filling in a part of a ``Plan``:
 
+   * *fold* (``fold_pass``): ops whose inputs are all constants run once,
+     while compiling;
    * *order*: the op nodes to run, inputs first; the update tail (below)
      moved to the end;
    * *fuse* (``tail_pass``): the **update tail** -- the big elementwise ops
@@ -67,7 +69,8 @@ _compilations = itertools.count(1)
 class Plan:
     """What compiling decided, pass by pass; ``emit`` only writes it out.
 
-    ``order``: the op nodes in the order they run; ``dying[node]``: the
+    ``order``: the op nodes in the order they run; ``folded``: the ops
+    computed while compiling, with their values; ``dying[node]``: the
     temporaries deleted after ``node``; ``buffers[node]``: the dead
     temporary whose buffer takes ``node``'s result; ``tail``: the fused update
     tail (ops, in order), ``tail_updates`` the updates it computes and
