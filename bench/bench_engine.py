@@ -23,6 +23,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import sys  # noqa: E402
 import time  # noqa: E402
 import timeit  # noqa: E402
+import tracemalloc  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -41,9 +42,9 @@ def best_of(function, number, repeat=5):
     return min(timeit.repeat(function, number=number, repeat=repeat)) / number
 
 
-def row(name, seconds, baseline=None, unit="us", scale=1e6):
+def row(name, seconds, baseline=None, unit="us", scale=1e6, target=""):
     ratio = f"{seconds / baseline:8.2f}x" if baseline else " " * 9
-    print(f"  {name:<52} {seconds * scale:11.2f} {unit}  {ratio}")
+    print(f"  {name:<52} {seconds * scale:11.2f} {unit}  {ratio}  {target}".rstrip())
 
 
 # --------------------------------------------------------------------------
@@ -94,7 +95,34 @@ def deep_chain(links=50_000):
     row("K.gradients (adds the backward graph)", differentiated - built, unit="s ", scale=1)
     row(f"K.function ({len(f.order):,} nodes)", compiled - differentiated, unit="s ", scale=1)
     row("one call", evaluated - compiled, unit="s ", scale=1)
+    row("total", evaluated - start, unit="s ", scale=1, target="target < 2 s (aim 1 s)")
     K.set_floatx("float32")
+
+
+# --------------------------------------------------------------------------
+def memory_past_codegen_limit(size=25_000):
+    """Peak memory of a graph just under and just over ``CODEGEN_LIMIT``: the
+    node-by-node path must free values after their last use as the
+    generated code does."""
+    from minigrad import executor
+    print(f"\n5. Peak memory of a chain of ops on {size:,}-element arrays, "
+          "below and above the code-generation limit")
+    x = K.placeholder(shape=(size,), name="x")
+    data = np.ones(size, np.float32)
+    peaks = {}
+    for ops in (executor.CODEGEN_LIMIT - 100, executor.CODEGEN_LIMIT + 100):
+        y = x
+        for _ in range(ops // 2):
+            y = K.tanh(y) * 0.5
+        f = K.function([x], [y])
+        tracemalloc.start()
+        f([data])
+        peaks[ops] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"  {ops:,} ops ({'compiled' if f.source else 'node by node'}): "
+              f"peak {peaks[ops] / 1e6:8.2f} MB")
+    low, high = sorted(peaks)
+    print(f"  ratio {peaks[high] / peaks[low]:.2f}x  target at most 2x")
 
 
 # --------------------------------------------------------------------------
@@ -140,7 +168,8 @@ def small_update():
         q_loss = K.sum(K.square(q - 3.0))
         step = K.function([], [q_loss], updates=optimizers.Adam(lr=lr).get_updates(q_loss, [q]))
         nodes = sum(node.op is not None for node in step.order)
-        row(f"K.function, optimizers.Adam ({nodes} ops)", best_of(lambda: step([]), 2000), numpy)
+        row(f"K.function, optimizers.Adam ({nodes} ops)", best_of(lambda: step([]), 2000), numpy,
+            target="target at most 2x")
     except ImportError:
         print("  (minigrad.optimizers not available yet)")
     if torch is not None:
@@ -212,7 +241,7 @@ def mlp_step(batch=128, sizes=(784, 256, 256, 10), lr=0.1):
     numpy = best_of(numpy_step, 20, repeat=7)
     row("hand-written NumPy (forward, backward, SGD)", numpy)
     row(f"minigrad K.function ({sum(n.op is not None for n in train.order)} ops)",
-        best_of(lambda: train([x_data, y_data]), 20, repeat=7), numpy)
+        best_of(lambda: train([x_data, y_data]), 20, repeat=7), numpy, target="target at most 1.1x")
     if torch is not None:
         model = torch.nn.Sequential(
             torch.nn.Linear(sizes[0], sizes[1]), torch.nn.Tanh(), torch.nn.Linear(sizes[1], sizes[2]),
@@ -236,6 +265,7 @@ def main():
     small_update()
     mlp_step()
     deep_chain()
+    memory_past_codegen_limit()
 
 
 if __name__ == "__main__":

@@ -181,7 +181,10 @@ def main():
           f"threads: {threads}")
     header = (f"{'optimizer':9s} {'params':>6s} {'tensors':>7s} | {'minigrad':>9s} {'numpy':>8s}"
               f" {'torch':>8s} {'fused':>8s} | {'mg/np':>6s} {'mg/torch':>8s} {'mg/fused':>8s}"
-              f" | {'peak mg':>7s} {'peak np':>7s}")
+              f" {'mg/floor':>8s} | {'peak mg':>7s} {'peak np':>7s}")
+    bandwidth = measure_bandwidth()
+    print(f"memory bandwidth (np.add in place, 40 MB arrays): {bandwidth / 1e9:.1f} GB/s; "
+          "floor of a step: 28 bytes a parameter (read p, m, v, g; write p, m, v)")
     print(header)
     print("-" * len(header))
     for total in sizes:
@@ -212,12 +215,25 @@ def main():
 
                 def fmt(x, spec):
                     return format(x, spec) if x == x else f"{'-':>{spec.split('.')[0]}}"
+                floor = 1e3 * (28 if not amsgrad else 36) * total / bandwidth
                 print(f"{name:9s} {total // 1_000_000:>5d}M {tensors:>7d} | {t_mg:8.1f}ms "
                       f"{t_np:6.1f}ms {fmt(t_torch, '6.1f')}ms {fmt(t_fused, '6.1f')}ms | "
                       f"{t_mg / t_np:6.2f} {fmt(t_mg / t_torch, '8.2f')} "
-                      f"{fmt(t_mg / t_fused, '8.2f')} | {peak_mg:6.2f}x {peak_np:6.2f}x")
+                      f"{fmt(t_mg / t_fused, '8.2f')} {t_mg / floor:8.2f} | "
+                      f"{peak_mg:6.2f}x {peak_np:6.2f}x")
     print("times: best of several calls; ratios: minigrad / other (lower is better); "
-          "peak: extra bytes a step allocates / parameter bytes (tracemalloc, NumPy only)")
+          "peak: extra bytes a step allocates / parameter bytes (tracemalloc, NumPy only); "
+          "floor: the bytes a step must move at the bandwidth above (AMSGrad also reads and "
+          "writes vhat)")
+    print("targets (issue 12, 10M parameters): mg/np at most 1.00 (aim 0.60); "
+          "peak mg at most 0.25x")
+
+
+def measure_bandwidth(n=10_000_000):
+    """Bytes a second that an in-place ufunc moves (two reads, one write)."""
+    a, b = np.ones(n, np.float32), np.ones(n, np.float32)
+    seconds = best_ms(lambda: np.add(a, b, out=a), 7) / 1e3
+    return 3 * a.nbytes / seconds
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ the end for a requested tensor with unknown dimensions. An op that needs the
 exact shape before then (``dot``, ``reshape``) raises, naming itself.
 """
 
-from .graph import Node, as_node, topological_order
+from .graph import Node, as_node, collector_paused, topological_order
 from .ops import cast, sum_like
 
 
@@ -55,6 +55,13 @@ def gradients(loss, variables):
         raise ValueError(f"gradients: loss must be a scalar (shape ()), but {loss.name!r} has "
                          f"shape {loss.shape}; reduce it first, e.g. with K.mean or K.sum")
 
+    with collector_paused():
+        return _backward(loss, variables)
+
+
+def _backward(loss, variables):
+    """The reverse sweep of ``gradients``: each node's gradient, from the
+    loss back to the variables."""
     order = topological_order([loss])
     relevant = _depends_on(order, variables)
     grads = {loss: as_node(1.0, like=loss)} if loss in relevant else {}

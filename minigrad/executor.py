@@ -1,16 +1,16 @@
 """The executor: ``K.function(inputs, outputs, updates)`` compiles a graph once
 into a plain Python function of NumPy calls, then runs it on each call.
 
-Compiling does the graph work a single time:
-
-1. **order** -- every node the outputs and updates need, inputs first
-   (``minigrad.graph.topological_order``); nothing else is ever computed;
-2. **liveness** -- after its last use an intermediate array is released,
-   or, if it is big, reused to hold the result of the op that consumed it
-   (``np.add(a, b, out=a)``), so big temporaries do not pile up;
-3. **code** -- one line per op, ``tanh_7 = np.tanh(add_6)``, compiled by
-   Python itself. ``f.source`` shows the program: it is the graph, written
-   out as the NumPy code you would have typed by hand.
+Compiling does the graph work a single time, in three stages
+(``minigrad.compiler``): **plan** -- every node the outputs and updates
+need, inputs first (``minigrad.graph.topological_order``), then passes that
+fold ops on constants, fuse the big elementwise update tail into one
+blocked loop, mark which updates may be written in place, and work out when
+each temporary dies; **emit** -- one line of NumPy per op,
+``tanh_7 = np.tanh(add_6)``; **load** -- compiled by Python itself.
+``f.source`` shows the program: it is the graph, written out as the NumPy
+code you would have typed by hand, with a comment naming the pass behind
+each line that is not a plain call.
 
 A call then follows Theano's documented rule, which minigrad adopts (and
 Keras 2 on Theano behaves so): every output and every update's new value is
@@ -21,8 +21,8 @@ list. An optimizer that wants the new moment in its parameter update builds
 the expression ``m_t`` once and uses it in both ``K.update(m, m_t)`` and
 ``K.update(p, p - lr * m_t)``.
 
-Very large graphs (more than ``CODEGEN_LIMIT`` ops) skip step 3 and run
-node by node, as a trace does, releasing each value after its last use too.
+Very large graphs (more than ``CODEGEN_LIMIT`` ops) are not compiled: they
+run node by node, as a trace does, releasing each value after its last use too.
 
 If anything fails -- a bad feed, an op that cannot run, an update of the
 wrong shape, a ``KeyboardInterrupt`` -- no variable changes, the random ops
@@ -34,17 +34,16 @@ node's value (see ``minigrad.trace``); the compiled path records nothing,
 so tracing costs nothing when it is off.
 """
 
-import itertools
-import keyword
-import linecache
-import re
+import contextlib
+import signal
+import threading
 import traceback
-import weakref
 
 import numpy as np
 
+from . import compiler
 from .graph import (Constant, Node, Placeholder, PlaceholderWithDefault, Update, Variable,
-                    format_shape, is_fully_known, topological_order)
+                    collector_paused, format_shape, topological_order)
 from .tensors import VALUES_LOCK, convert, install
 from .trace import Trace, TraceStep, TraceUpdate
 
@@ -53,16 +52,6 @@ from .trace import Trace, TraceStep, TraceUpdate
 #: code: Python takes about 25 microseconds to compile each generated line,
 #: which for a very long chain costs more than the calls it would speed up.
 CODEGEN_LIMIT = 10_000
-
-
-#: A number per compiled function, so each one's source has its own
-#: ``linecache`` entry (tracebacks and warnings show the right line).
-_compilations = itertools.count(1)
-
-
-#: Ufunc results of at least this many entries are written into the buffer
-#: of a temporary that dies at the same step, instead of a new array.
-REUSE_MIN_SIZE = 1 << 15
 
 
 class EvaluationError(ValueError):
@@ -96,7 +85,9 @@ class Function:
     therefore take turns rather than run in parallel. The new values are
     checked and copied first, then assigned in one step that neither a
     ``KeyboardInterrupt`` nor another thread can split
-    (``minigrad.tensors.install``). A ``Function`` cannot be pickled or
+    (``minigrad.tensors.install``). An update tail written in place runs
+    just before that step, after every check, with Ctrl-C held back until
+    the assignment is done (``_commit``). A ``Function`` cannot be pickled or
     copied (it holds compiled code): pickle the graph and compile it again.
 
     >>> from minigrad import backend as K
@@ -108,7 +99,7 @@ class Function:
         tanh_... = np.tanh(x)
         multiply_... = np.multiply(tanh_..., constant_...)
         del tanh_...
-        return (multiply_...,), ()
+        return (multiply_...,), (), None
     <BLANKLINE>
     >>> f([[0.0, 100.0]])
     [array([0., 2.], dtype=float32)]
@@ -140,12 +131,15 @@ class Function:
         self._variables = [node for node in self.order if node not in fed
                            and isinstance(node, (Variable, PlaceholderWithDefault))]
         self._targets = [update.variable for update in self.updates]
-        self._dying = _last_uses(self.order, set(self.outputs) | {u.value for u in self.updates})
+        self._dying = compiler.last_uses(self.order, set(self.outputs) | {u.value for u in self.updates})
         self._generators = list({id(node.op): node.op.generator for node in self.order
                                  if getattr(node.op, "generator", None) is not None}.values())
         if sum(node.op is not None for node in self.order) <= CODEGEN_LIMIT:
-            self.source, self._run = _compile(self)
+            self.plan = compiler.plan(self)
+            self.source, namespace, fn_name = compiler.emit(self.plan)
+            self._run = compiler.load(self, self.source, namespace, fn_name)
         else:
+            self.plan = None
             self.source, self._run = None, self._run_stepwise
 
     # ----------------------------------------------------------------- calling
@@ -156,8 +150,8 @@ class Function:
         arrays = self._check_feeds(feeds)
         fed = {id(array) for array in arrays}
         with VALUES_LOCK:
-            outputs, checked = self._step(arrays, fed, self._run_or_explain)
-            install(self._targets, checked)
+            outputs, checked, tail = self._step(arrays, fed, self._run_or_explain)
+            self._commit(checked, tail)
         return self._deliver(outputs, fed)
 
     def trace(self, feeds=()):
@@ -175,18 +169,21 @@ class Function:
         # The trace keeps its own copies: the caller may reuse its arrays.
         arrays = [array.copy() for array in self._check_feeds(feeds)]
         fed = {id(array) for array in arrays}
-        values = {}
+        values = _Values()
 
         def evaluate(arrays, variable_values, draws):
             values.update(self._evaluate(arrays, variable_values, keep=True))
             return self._results(values)
         with VALUES_LOCK:
-            outputs, checked = self._step(arrays, fed, evaluate)
+            outputs, checked, _ = self._step(arrays, fed, evaluate)
+            # Read through ``value``: the trace holds these arrays, so they
+            # are lent, and no later call writes into them.
             before = [variable.value for variable in self._targets]
             install(self._targets, checked)
+            after = [variable.value for variable in self._targets]
         steps = [TraceStep(index, node, values[node]) for index, node in enumerate(self.order)]
         changes = [TraceUpdate(variable, previous, new)
-                   for variable, previous, new in zip(self._targets, before, checked)]
+                   for variable, previous, new in zip(self._targets, before, after)]
         return Trace(self, self._deliver(outputs, fed), steps, changes)
 
     # ------------------------------------------------------------------ steps
@@ -210,14 +207,27 @@ class Function:
         variables, ``run(arrays, values, draws)``, check the new values.
         If anything fails, even by an interrupt, the random ops' generators
         go back to where they were: a failed call draws nothing."""
-        old = [variable.value for variable in self._variables]
+        old = [variable._value for variable in self._variables]
         draws = [generator.bit_generator.state for generator in self._generators]
         try:
-            outputs, new_values = run(arrays, old, draws)
-            return outputs, self._checked(new_values, fed)
+            outputs, new_values, tail = run(arrays, old, draws)
+            return outputs, self._checked(new_values, fed), tail
         except BaseException:
             self._restore(draws)
             raise
+
+    def _commit(self, checked, tail):
+        """The final phase: assign the new values; first, if the update tail
+        is to be written in place (``tail`` is ``(run, arrays, destinations)``),
+        write it. Everything that could fail has run; an interrupt arriving
+        now is held back until every variable has its new value."""
+        if tail is None:
+            install(self._targets, checked)
+            return
+        run, arrays, destinations = tail
+        with _interrupts_held():
+            run(arrays, destinations)
+            install(self._targets, checked)
 
     def _run_or_explain(self, arrays, variable_values, draws):
         """``self._run``; if it fails, a node-by-node replay of the call, from
@@ -242,19 +252,17 @@ class Function:
         """Every node's value, computed one node at a time (the slow, visible
         path). Unless ``keep`` (a trace keeps them all), each value is dropped
         after its last use, as the generated code's ``del`` lines do."""
-        values = dict(zip(self.inputs, arrays))
+        values = _Values(zip(self.inputs, arrays))
         values.update(zip(self._variables, variable_values))
         for node in self.order:
-            if isinstance(node, Constant):
-                values[node] = node.value
-            elif node.op is not None:
+            if node.op is not None:
                 args = [values[source] for source in node.inputs]
                 try:
                     values[node] = node.op.kernel()(*args)
                 except Exception as error:
                     raise _explain(node, args, error) from error
                 if not keep:
-                    for source in self._dying[node]:
+                    for source in self._dying.get(node, ()):
                         del values[source]
                 del args
         return values
@@ -264,26 +272,31 @@ class Function:
         return self._results(self._evaluate(arrays, variable_values))
 
     def _results(self, values):
-        """``(outputs, new_values)`` read from every node's value."""
+        """``(outputs, new_values, None)`` read from every node's value (no
+        update tail is left to run)."""
         return ([values[node] for node in self.outputs],
-                [values[update.value] for update in self.updates])
+                [values[update.value] for update in self.updates], None)
 
     def _checked(self, new_values, fed):
         """The arrays the updates will assign, each checked against its
         variable and made read-only (``install`` then assigns them all)."""
         arrays = []
-        for update, value in zip(self.updates, new_values):
-            variable = update.variable
-            array = np.asarray(value)
-            if array.shape != variable.value.shape or array.dtype != variable.dtype:
+        for variable, value in zip(self._targets, new_values):
+            array = value if type(value) is np.ndarray else np.asarray(value)
+            if array.shape != variable._value.shape or array.dtype != variable.dtype:
                 raise ValueError(f"{self.name}: the update of variable {variable.name!r} computed a "
                                  f"{array.dtype.name} value of shape {array.shape}, but the variable "
-                                 f"is {variable.dtype.name} of shape {variable.value.shape}; no "
+                                 f"is {variable.dtype.name} of shape {variable._value.shape}; no "
                                  "variable was changed")
-            # A variable keeps an array nobody else can write to.
-            if not array.flags.owndata or id(array) in fed:
+            # A variable keeps an array nobody else can write to, and that no
+            # one else holds (a constant's, another variable's): the in-place
+            # pass may later write into it. Its own buffer, written in place, stays.
+            flags = array.flags
+            if not flags.owndata or id(array) in fed or not (flags.writeable
+                                                             or array is variable._value):
                 array = array.copy()
-            array.flags.writeable = False
+                flags = array.flags
+            flags.writeable = False
             arrays.append(array)
         return arrays
 
@@ -330,7 +343,8 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
     """
     if kwargs:
         raise TypeError(f"function: unexpected argument(s) {sorted(kwargs)}")
-    return Function(inputs, outputs, updates, name)
+    with collector_paused():
+        return Function(inputs, outputs, updates, name)
 
 
 # --------------------------------------------------------------------------
@@ -373,19 +387,34 @@ def _check_feed(placeholder, value):
     return array
 
 
-def _last_uses(order, kept):
-    """For each op node, the inputs it is the last to read (in input order):
-    once it is computed their values can go, unless they are ``kept``
-    (outputs and new values). Leaves are never released: they are held
-    elsewhere anyway."""
-    last = {}
-    for node in order:
-        if node.op is not None:
-            for source in node.inputs:
-                last[source] = node
-    return {node: [source for source in dict.fromkeys(node.inputs)
-                   if source.op is not None and source not in kept and last[source] is node]
-            for node in order if node.op is not None}
+class _Values(dict):
+    """Each node's value during a node-by-node run. A constant is read from
+    the graph when asked for, not copied into the table: a long chain has a
+    constant per op, and the table stays as small as the values alive."""
+
+    def __missing__(self, node):
+        if isinstance(node, Constant):
+            return node.value
+        raise KeyError(node)
+
+
+@contextlib.contextmanager
+def _interrupts_held():
+    """Hold back Ctrl-C (SIGINT) for the duration of the block, then deliver
+    it: the block runs to its end. Only the main thread receives signals, so
+    elsewhere there is nothing to hold."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is None:
+        yield
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            signal.raise_signal(signal.SIGINT)
 
 
 def _explain(node, args, error):
@@ -394,122 +423,3 @@ def _explain(node, args, error):
                        for source, arg in zip(node.inputs, args))
     return EvaluationError(f"{node.op.name} failed while computing {node!r} from [{inputs}]: "
                            f"{type(error).__name__}: {error}", node)
-
-
-# --------------------------------------------------------------------------
-# Code generation
-
-def _compile(function):
-    """Write the graph as a Python function of NumPy calls and compile it.
-
-    Returns ``(source, run)``; ``run(feeds, variable_values)`` returns
-    ``(outputs, new_values)``.
-    """
-    names = _Identifiers()
-    namespace = {"np": np}
-    ident = {}
-    for node in function.order:
-        if node.op is None:
-            ident[node] = names.new(node.name)
-    for node in function.inputs:
-        ident.setdefault(node, names.new(node.name))
-    for node in function.order:
-        if isinstance(node, Constant):
-            namespace[ident[node]] = node.value
-
-    program = [node for node in function.order if node.op is not None]
-    fn_name = names.new(function.name)
-    lines = [f"def {fn_name}(feeds, variables):"]
-    if function.inputs:
-        lines.append(f"    {_tuple(ident[node] for node in function.inputs)} = feeds")
-    if function._variables:
-        lines.append(f"    {_tuple(ident[node] for node in function._variables)} = variables")
-    kernels = {}
-    fresh = set()  # temporaries holding a new, writable array of their own (ufunc results)
-    for node in program:
-        ident[node] = names.new(node.name)
-        kernel = node.op.kernel()
-        if id(kernel) not in kernels:
-            kernels[id(kernel)] = _kernel_name(kernel, node.op, names, namespace)
-        dead = function._dying[node]
-        args = [ident[source] for source in node.inputs]
-        buffer = _reusable_buffer(node, kernel, dead, fresh)
-        if buffer is not None:
-            args.append(f"out={ident[buffer]}")
-        line = f"    {ident[node]} = {kernels[id(kernel)]}({', '.join(args)})"
-        if not kernels[id(kernel)].startswith("np."):
-            line += f"  # {node.op!r}"
-        lines.append(line)
-        if isinstance(kernel, np.ufunc):
-            fresh.add(node)
-        else:
-            # Other kernels may return a view of an input (reshape, x[1:],
-            # identity): that input's buffer must then never be overwritten.
-            fresh.difference_update(node.inputs)
-        if dead:
-            lines.append(f"    del {', '.join(ident[source] for source in dead)}")
-    outputs = _tuple(ident[node] for node in function.outputs)
-    new_values = _tuple(ident[update.value] for update in function.updates)
-    lines.append(f"    return {outputs}, {new_values}")
-    source = "\n".join(lines) + "\n"
-
-    # Its own key in linecache, dropped with the function.
-    filename = f"<minigrad {fn_name} #{next(_compilations)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    weakref.finalize(function, linecache.cache.pop, filename, None)
-    exec(compile(source, filename, "exec"), namespace)
-    return source, namespace[fn_name]
-
-
-def _reusable_buffer(node, kernel, dead, fresh):
-    """An input dying at this step whose array can take ``node``'s result.
-
-    Writing a ufunc's result into a dead temporary (``out=``) saves allocating
-    a new array -- for big arrays a large part of the cost, as every new page
-    must be faulted in. Only arrays a ufunc made here qualify (a view could
-    share memory with a variable), of the same shape and dtype, and only above
-    ``REUSE_MIN_SIZE`` entries: for small arrays ``out=`` is slower.
-    """
-    if not isinstance(kernel, np.ufunc) or kernel.nout != 1 or not is_fully_known(node.shape):
-        return None
-    if np.prod(node.shape) < REUSE_MIN_SIZE:
-        return None
-    for source in dead:
-        if source in fresh and source.shape == node.shape and source.dtype == node.dtype:
-            return source
-    return None
-
-
-def _tuple(items):
-    items = list(items)
-    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
-
-
-def _kernel_name(kernel, op, names, namespace):
-    """``np.tanh`` for a NumPy function, else a fresh name bound in the namespace."""
-    public = getattr(kernel, "__name__", None)
-    if public and getattr(np, public, None) is kernel:
-        return f"np.{public}"
-    name = names.new(op.name + "_op")
-    namespace[name] = kernel
-    return name
-
-
-class _Identifiers:
-    """Unique, valid Python identifiers made from node names."""
-
-    def __init__(self):
-        self.taken = {"np", "feeds", "variables"}
-        self.next_suffix = {}  # per base name, so a thousand 'h's cost no more than one
-
-    def new(self, name):
-        base = re.sub(r"\W", "_", str(name)) or "node"
-        if base[0].isdigit() or keyword.iskeyword(base):
-            base = "_" + base
-        candidate = base
-        while candidate in self.taken:
-            suffix = self.next_suffix.get(base, 2)
-            self.next_suffix[base] = suffix + 1
-            candidate = f"{base}_{suffix}"
-        self.taken.add(candidate)
-        return candidate

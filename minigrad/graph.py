@@ -28,6 +28,8 @@ Graph walks are iterative (``topological_order``), never recursive, so a
 chain of a hundred thousand nodes is no harder than a chain of three.
 """
 
+import contextlib
+import gc
 import itertools
 import operator
 import threading
@@ -35,6 +37,13 @@ import threading
 import numpy as np
 
 from . import config
+
+#: Held while a compiled function reads the variables, computes its updates
+#: and assigns them (or writes them in place), and while ``set_value``,
+#: ``get_value`` or ``Variable.value`` reads or assigns: calls and assignments
+#: from several threads take turns, so that no update is lost and none is
+#: seen half done. Re-entrant, so a kernel may itself call a compiled function.
+VALUES_LOCK = threading.RLock()
 
 _uids = itertools.count()
 
@@ -350,8 +359,9 @@ class Node:
         _, slots = state
         for name, value in slots.items():
             setattr(self, name, value)
-        if isinstance(slots.get("value"), np.ndarray):
-            self.value.flags.writeable = False  # a copy stays read-only (see Variable)
+        for name in ("value", "_value"):
+            if isinstance(slots.get(name), np.ndarray):
+                slots[name].flags.writeable = False  # a copy stays read-only (see Variable)
 
 
 def _blank_node(cls):
@@ -412,7 +422,12 @@ class Variable(Node):
 
     ``constraint`` is an optional callable that optimizers apply to the new
     value of the variable (a graph expression in, a graph expression out).
-    Its ``value`` is read-only: updates replace it, never write into it.
+    Its ``value`` is read-only to everyone else: an array once handed out (to
+    a trace, say) keeps its numbers. The executor alone may write a new value
+    into the variable's own buffer (the in-place pass, ``minigrad.compiler``),
+    and only into a buffer nobody else was given: reading ``value`` *lends*
+    the array out, and a lent array is never written again (the next update
+    goes to a new array instead).
 
     >>> import numpy as np
     >>> w = Variable(np.zeros((2, 3)), name='w')
@@ -420,18 +435,32 @@ class Variable(Node):
     (<Variable 'w' shape=(2, 3) dtype=float32>, False)
     """
 
-    __slots__ = ("value", "constraint")
+    __slots__ = ("_value", "_lent", "constraint")
 
     def __init__(self, value, dtype=None, name=None, constraint=None):
         if constraint is not None and not callable(constraint):
             raise TypeError(f"variable: constraint must be callable, got {constraint!r}")
         value = _variable_array(value, config.as_dtype(dtype), name)
-        # Values are replaced, never written in place: an array once handed
-        # out (to a trace, say) keeps its numbers.
         value.flags.writeable = False
         super().__init__(None, (), value.shape, value.dtype, name)
-        self.value = value
+        self._value = value
+        self._lent = None
         self.constraint = constraint
+
+    @property
+    def value(self):
+        """The variable's array, lent out: the executor will not write into it."""
+        with VALUES_LOCK:  # not while a call writes into it
+            self._lent = id(self._value)
+            return self._value
+
+    @value.setter
+    def value(self, array):
+        self._value = array
+
+    def is_lent(self):
+        """Whether the current array was handed out by ``value``."""
+        return self._lent == id(self._value)
 
 
 def _variable_array(value, dtype, name):
@@ -471,13 +500,22 @@ class PlaceholderWithDefault(Placeholder):
     (<PlaceholderWithDefault 'phase' shape=() dtype=int32>, array(0, dtype=int32))
     """
 
-    __slots__ = ("value",)
+    __slots__ = ("_value",)
 
     def __init__(self, value, dtype=None, name=None):
         value = np.array(value, dtype=config.as_dtype(dtype))
         value.flags.writeable = False
         super().__init__(value.shape, value.dtype, name)
-        self.value = value
+        self._value = value
+
+    @property
+    def value(self):
+        """The default, read when the placeholder is not fed."""
+        return self._value
+
+    @value.setter
+    def value(self, array):
+        self._value = array
 
 
 class Constant(Node):
@@ -637,6 +675,26 @@ def topological_order(roots):
                 stack.pop()
                 order.append(node)
     return order
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector, paused while a big graph is walked
+    or built (``K.gradients``, ``K.function``).
+
+    The collector runs each time enough new objects have piled up, and each
+    time it scans the objects it tracks: building 100,000 nodes makes it
+    scan the growing graph again and again, about a third of the time.
+    Graph nodes hold no cycles that need collecting meanwhile; it runs again
+    afterwards (if it was running before).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 from . import ops  # noqa: E402  (the operators above need the op functions)

@@ -3,13 +3,12 @@ variable values, static shape queries, and updates -- Keras 2's names."""
 
 import contextlib
 import itertools
-import threading
 
 import numpy as np
 
 from . import config
-from .graph import (Constant, Node, Placeholder, PlaceholderWithDefault, Update, Variable, as_node,
-                    format_shape, is_fully_known)
+from .graph import (VALUES_LOCK, Constant, Node, Placeholder, PlaceholderWithDefault, Update,
+                    Variable, as_node, format_shape, is_fully_known)
 from .ops.reduce import broadcast_like
 
 
@@ -40,11 +39,6 @@ def _scoped(name):
     return "/".join(_NAME_SCOPES + [name]) if name is not None and _NAME_SCOPES else name
 
 
-#: Held while a compiled function reads the variables, computes its updates
-#: and assigns them, and while ``set_value`` assigns: calls and assignments
-#: from several threads take turns, so that no update is lost and none is
-#: seen half done. Re-entrant, so a kernel may itself call a compiled function.
-VALUES_LOCK = threading.RLock()
 
 
 # --------------------------------------------------------------------------
@@ -262,7 +256,8 @@ def get_value(x):
     array([1., 2.], dtype=float32)
     """
     if isinstance(x, Variable):
-        return x.value.copy()
+        with VALUES_LOCK:  # a copy is not lent: the variable's buffer stays its own
+            return x._value.copy()
     return eval(x)
 
 
@@ -300,8 +295,8 @@ def batch_set_value(tuples):
         if not isinstance(x, Variable):
             raise TypeError(f"set_value: {x!r} is not a variable")
         array = np.array(convert(value, x.dtype, f"set_value: variable {x.name!r}", "given"))
-        if array.shape != x.value.shape:
-            raise ValueError(f"set_value: variable {x.name!r} has shape {x.value.shape}; "
+        if array.shape != x._value.shape:
+            raise ValueError(f"set_value: variable {x.name!r} has shape {x._value.shape}; "
                              f"got a value of shape {array.shape}")
         array.flags.writeable = False
         variables.append(x)
@@ -319,7 +314,7 @@ def install(variables, arrays):
     bytecodes: the variables change all together or not at all. Everything
     that could fail (checks, copies) is done before.
     """
-    any(map(setattr, variables, itertools.repeat("value"), arrays))  # setattr gives None: runs to the end
+    any(map(setattr, variables, itertools.repeat("_value"), arrays))  # setattr gives None: runs to the end
 
 
 def convert(value, dtype, what, verb="fed to it"):

@@ -1,0 +1,539 @@
+"""How ``K.function`` turns a graph into Python: three stages, each a
+function a reader can hold on one screen, with the plan passed explicitly.
+
+1. **plan** (``plan``) -- decide everything, write nothing. It runs passes
+   over the graph, each filling in a part of a ``Plan``:
+
+   * *fold* (``fold_pass``): ops whose inputs are all constants run once,
+     while compiling;
+   * *order*: the op nodes to run, inputs first; the update tail (below)
+     moved to the end;
+   * *fuse* (``tail_pass``): the **update tail** -- the big elementwise ops
+     that only the updates need (an optimizer's whole step is one) -- is
+     evaluated block by block (``BLOCK`` entries at a time, a few hundred
+     kilobytes, which stay in the cache) instead of one full-size
+     temporary per op. Each op still runs as the same NumPy ufunc on the same
+     numbers in the same order, so the results are bit for bit those of the
+     unfused program; only the memory traffic changes. (XLA and tinygrad
+     fuse elementwise chains the same way.)
+   * *in place* (``in_place_pass``): which of the tail's updates may write
+     their new value into the variable's own buffer, as Theano's destroy
+     handler lets an op overwrite an input that nothing later reads. A
+     variable qualifies when nothing outside the tail can keep a view of its
+     array (it is not an output nor another update's value, and every other
+     op reading it is a ufunc, whose result is a new array). At call time
+     the variable must also not have been lent out (``Variable.value``) nor
+     be fed as an input; otherwise the tail writes a new array, as before;
+   * *liveness* (``liveness_pass``): after its last use each temporary is
+     deleted, or, if big, its buffer takes the result of the op that
+     consumed it (``np.add(a, b, out=a)``).
+
+2. **emit** (``emit``) -- the plan written out as Python source, one line
+   per op; a comment names the pass behind every line that is not a plain
+   NumPy call.
+3. **load** (``load``) -- compile the source, register it with ``linecache``
+   (tracebacks show its lines), return the callable.
+
+The executor (``minigrad.executor.Function``) decides when the tail runs:
+in place, only in a final phase, after every check of the call has passed,
+with interrupts held back until all updates are assigned; otherwise inside
+the call like any other op.
+"""
+
+import itertools
+import keyword
+import linecache
+import re
+import warnings
+import weakref
+
+import numpy as np
+
+from .graph import Constant, is_fully_known
+
+
+#: Ufunc results of at least this many entries are written into the buffer
+#: of a temporary that dies at the same step, instead of a new array.
+REUSE_MIN_SIZE = 1 << 15
+
+#: Elementwise ops on arrays of at least this many entries may join the
+#: update tail, evaluated in blocks of ``BLOCK`` entries.
+FUSE_MIN_SIZE = 1 << 12
+BLOCK = 1 << 16
+
+#: A number per compiled function, so each one's source has its own
+#: ``linecache`` entry (tracebacks and warnings show the right line).
+_compilations = itertools.count(1)
+
+
+class Plan:
+    """What compiling decided, pass by pass; ``emit`` only writes it out.
+
+    ``order``: the op nodes in the order they run; ``folded``: the ops
+    computed while compiling, with their values; ``dying[node]``: the
+    temporaries deleted after ``node``; ``buffers[node]``: the dead
+    temporary whose buffer takes ``node``'s result; ``tail``: the fused update
+    tail (ops, in order), ``tail_updates`` the updates it computes and
+    ``in_place`` the variables among them it may write in place.
+    """
+
+    def __init__(self, function):
+        self.name = function.name
+        self.inputs, self.outputs, self.updates = function.inputs, function.outputs, function.updates
+        self.variables = function._variables
+        self.leaves = [node for node in function.order if node.op is None]
+        self.order = [node for node in function.order if node.op is not None]
+        self.kept = set(self.outputs) | {update.value for update in self.updates}
+        self.folded = {}  # node -> its value, computed once while compiling
+        self.tail, self.tail_updates, self.in_place = [], [], []
+        self.dying, self.buffers = {}, {}
+
+
+def plan(function):
+    """Every decision about ``function``'s program, pass by pass."""
+    plan = Plan(function)
+    fold_pass(plan)
+    tail_pass(plan)
+    in_place_pass(plan)
+    liveness_pass(plan)
+    return plan
+
+
+# --------------------------------------------------------------------------
+# Pass "fold": ops on constants only
+
+def fold_pass(plan):
+    """Ops whose inputs are all constants (``expand_dims`` of a literal, say)
+    are run once, now; the program reads the result as a constant. An op
+    that draws random numbers, fails or warns is left to run at call time."""
+    for node in plan.order:
+        if getattr(node.op, "generator", None) is not None or not all(
+                isinstance(source, Constant) or source in plan.folded for source in node.inputs):
+            continue
+        args = [plan.folded.get(source, getattr(source, "value", None)) for source in node.inputs]
+        try:
+            with np.errstate(all="raise"), warnings.catch_warnings():
+                warnings.simplefilter("error")
+                value = np.array(node.op.kernel()(*args))
+        except Exception:
+            continue
+        value.flags.writeable = False
+        plan.folded[node] = value
+    plan.order = [node for node in plan.order if node not in plan.folded]
+
+
+# --------------------------------------------------------------------------
+# Pass "fuse": the update tail
+
+def tail_pass(plan):
+    """The big elementwise ops whose results only updates (and other tail
+    ops) read, moved to the end of ``plan.order`` as ``plan.tail``."""
+    consumers = _consumers(plan.order)
+    values = [update.value for update in plan.updates]
+    once = {value for value in values if values.count(value) == 1}
+    tail = set()
+    for node in reversed(plan.order):
+        readers = consumers.get(node, [])
+        if (node not in plan.outputs and _fusible(node) and (node in once or readers)
+                and all(reader in tail for reader in readers)):
+            tail.add(node)
+    plan.tail = [node for node in plan.order if node in tail]
+    plan.order = [node for node in plan.order if node not in tail] + plan.tail
+    plan.tail_updates = [update for update in plan.updates if update.value in tail]
+
+
+def _consumers(order):
+    consumers = {}
+    for node in order:
+        for source in dict.fromkeys(node.inputs):
+            consumers.setdefault(source, []).append(node)
+    return consumers
+
+
+#: Elementwise NumPy functions that are not ufuncs but take ``out=`` alike
+#: (``K.sqrt`` clips its argument at zero first).
+ELEMENTWISE = {np.clip}
+
+
+def _fusible(node):
+    """A NumPy ufunc (or ``np.clip``) on big float arrays whose inputs are the
+    same shape or single numbers, and whose result has the node's dtype (so
+    writing it into a buffer of that dtype changes nothing)."""
+    kernel = node.op.kernel()
+    ufunc = (isinstance(kernel, np.ufunc) and kernel.nout == 1 and kernel.nin == len(node.inputs)
+             and getattr(np, kernel.__name__, None) is kernel)
+    if not (ufunc or kernel in ELEMENTWISE):
+        return False
+    if not is_fully_known(node.shape) or np.prod(node.shape) < FUSE_MIN_SIZE:
+        return False
+    if any(not is_fully_known(source.shape) or (source.shape != node.shape
+                                                and np.prod(source.shape) != 1)
+           for source in node.inputs):
+        return False
+    dtypes = tuple(source.dtype for source in node.inputs)
+    return all(dtype.kind in "fb" for dtype in dtypes + (node.dtype,)) and \
+        _result_dtype(kernel, dtypes) == node.dtype
+
+
+_result_dtypes = {}
+
+
+def _result_dtype(kernel, dtypes):
+    """The dtype ``kernel`` gives for inputs of ``dtypes``, asked of NumPy once."""
+    key = (kernel, dtypes)
+    if key not in _result_dtypes:
+        with np.errstate(all="ignore"):
+            _result_dtypes[key] = kernel(*[np.zeros(1, dtype) for dtype in dtypes]).dtype
+    return _result_dtypes[key]
+
+
+# --------------------------------------------------------------------------
+# Pass "in place"
+
+def in_place_pass(plan):
+    """The tail's variables whose new value may go into their own buffer:
+    nothing outside the tail can hold a view of their array."""
+    consumers = _consumers(plan.order)
+    tail = set(plan.tail)
+    for update in plan.tail_updates:
+        variable = update.variable
+        if variable in plan.kept:
+            continue
+        if all(reader in tail or isinstance(reader.op.kernel(), np.ufunc)
+               for reader in consumers.get(variable, [])):
+            plan.in_place.append(variable)
+
+
+def fp_errors_cannot_raise():
+    """Whether NumPy's floating-point errors (overflow, 0/0, ...) can only
+    warn or pass here: then the tail cannot fail halfway. Under
+    ``np.seterr(all='raise')``, or a warnings filter turning RuntimeWarning
+    into an error, it could, and the tail must write new arrays instead."""
+    if any(mode not in ("ignore", "warn", "print") for mode in np.geterr().values()):
+        return False
+    return not any(action == "error" and issubclass(RuntimeWarning, category)
+                   for action, _, category, _, _ in warnings.filters)
+
+
+# --------------------------------------------------------------------------
+# Pass "liveness"
+
+def liveness_pass(plan):
+    """``plan.dying`` and ``plan.buffers`` for the ops before the tail (the
+    tail's block temporaries are planned by ``emit_tail``)."""
+    plan.dying = last_uses(plan.order, plan.kept | set(plan.folded))
+    fresh = set()  # temporaries holding a new, writable array of their own (ufunc results)
+    tail = set(plan.tail)
+    for node in plan.order:
+        if node in tail:
+            continue
+        kernel = node.op.kernel()
+        buffer = _reusable_buffer(node, kernel, plan.dying.get(node, ()), fresh)
+        if buffer is not None:
+            plan.buffers[node] = buffer
+        if isinstance(kernel, np.ufunc):
+            fresh.add(node)
+        else:
+            # Other kernels may return a view of an input (reshape, x[1:],
+            # identity): that input's buffer must then never be overwritten.
+            fresh.difference_update(node.inputs)
+
+
+def last_uses(order, kept):
+    """For each op node, the inputs it is the last to read: once it is
+    computed their values can go, unless they are ``kept`` (outputs and new
+    values). Leaves are never released: they are held elsewhere anyway.
+    Nodes that release nothing are left out (read it with ``.get``)."""
+    last = {}
+    for node in order:
+        if node.op is not None:
+            for source in node.inputs:
+                last[source] = node
+    dying = {}
+    for source, node in last.items():
+        if source.op is not None and source not in kept:
+            dying.setdefault(node, []).append(source)
+    return dying
+
+
+def _reusable_buffer(node, kernel, dead, fresh):
+    """An input dying at this step whose array can take ``node``'s result.
+
+    Writing a ufunc's result into a dead temporary (``out=``) saves allocating
+    a new array -- for big arrays a large part of the cost, as every new page
+    must be faulted in. Only arrays a ufunc made here qualify (a view could
+    share memory with a variable), of the same shape and dtype, and only above
+    ``REUSE_MIN_SIZE`` entries: for small arrays ``out=`` is slower.
+    """
+    if not isinstance(kernel, np.ufunc) or kernel.nout != 1 or not is_fully_known(node.shape):
+        return None
+    if np.prod(node.shape) < REUSE_MIN_SIZE:
+        return None
+    for source in dead:
+        if source in fresh and source.shape == node.shape and source.dtype == node.dtype:
+            return source
+    return None
+
+
+# --------------------------------------------------------------------------
+# Emit
+
+class Source:
+    """The program being written: its lines, the names it uses (``ident``)
+    and the objects they stand for (``namespace``)."""
+
+    def __init__(self, plan):
+        self.names = _Identifiers()
+        self.namespace = {"np": np}
+        self.ident = {}
+        self.kernels = {}
+        self.lines = []
+        for node in plan.leaves + plan.inputs + list(plan.folded):
+            if node not in self.ident:
+                self.ident[node] = self.names.new(node.name)
+                if isinstance(node, Constant):
+                    self.namespace[self.ident[node]] = node.value
+                elif node in plan.folded:  # pass fold: computed while compiling
+                    self.namespace[self.ident[node]] = plan.folded[node]
+        self.fn_name = self.names.new(plan.name)
+        self.scratch, self.block_names = [], []  # the tail's block buffers: (name, dtype)
+
+    def new_scratch(self, dtype):
+        """A new block-sized buffer: allocated as ``scratch``, used as ``block``
+        (its first ``hi - lo`` entries)."""
+        self.scratch.append((self.names.new("scratch"), dtype))
+        self.block_names.append(self.names.new("block"))
+        return self.block_names[-1]
+
+    def call(self, node, args):
+        """``kernel(args)`` for ``node``, the kernel named once."""
+        kernel = node.op.kernel()
+        if id(kernel) not in self.kernels:
+            self.kernels[id(kernel)] = _kernel_name(kernel, node.op, self.names, self.namespace)
+        name = self.kernels[id(kernel)]
+        comment = "" if name.startswith("np.") else f"  # {node.op!r}"
+        return f"{name}({', '.join(args)}){comment}"
+
+
+def emit(plan):
+    """The plan as Python source: ``(source, namespace, function name)``."""
+    src = Source(plan)
+    out = src.lines
+    out.append(f"def {src.fn_name}(feeds, variables):")
+    if plan.inputs:
+        out.append(f"    {_tuple(src.ident[node] for node in plan.inputs)} = feeds")
+    if plan.variables:
+        out.append(f"    {_tuple(src.ident[node] for node in plan.variables)} = variables")
+    tail = set(plan.tail)
+    for node in plan.order:
+        src.ident[node] = src.names.new(node.name)
+        if node in tail:
+            continue
+        args = [src.ident[source] for source in node.inputs]
+        if node in plan.buffers:
+            args.append(f"out={src.ident[plan.buffers[node]]}")
+        out.append(f"    {src.ident[node]} = {src.call(node, args)}")
+        if node in plan.dying:
+            out.append(f"    del {', '.join(src.ident[source] for source in plan.dying[node])}")
+    pending = emit_tail_call(plan, src) if plan.tail else "None"
+    outputs = _tuple(src.ident[node] for node in plan.outputs)
+    new_values = _tuple(src.ident[update.value] for update in plan.updates)
+    out.append(f"    return {outputs}, {new_values}, {pending}")
+    if plan.tail:
+        emit_tail(plan, src)
+    return "\n".join(out) + "\n", src.namespace, src.fn_name
+
+
+def emit_tail_call(plan, src):
+    """The lines that claim the tail's destinations and, unless it will run
+    in place after the checks, run it now; returns the ``pending`` expression."""
+    tail = set(plan.tail)
+    src.tail_args = list(dict.fromkeys(source for node in plan.tail for source in node.inputs
+                                       if source not in tail))
+    src.tail_name = src.names.new(src.fn_name + "_tail")
+    claim = src.names.new("claim")
+    src.namespace[claim] = Claim(plan.tail_updates, plan.in_place)
+    targets = _tuple(src.ident[update.value] for update in plan.tail_updates)
+    call_args = ", ".join(src.ident[node] for node in src.tail_args)
+    src.lines += [
+        f"    # pass in place: {len(plan.in_place)} of {len(plan.tail_updates)} updates may be "
+        "written into their variables' own buffers (Claim says which, now)",
+        f"    {targets}, destinations, in_place = {claim}(feeds)",
+        f"    tail = ({src.tail_name}, ({call_args}), destinations)",
+        "    if not in_place:  # the tail runs now, into new arrays",
+        f"        {src.tail_name}(({call_args}), destinations)",
+        "        tail = None"]
+    return "tail"
+
+
+def emit_tail(plan, src):
+    """The fused tail, a function of its input arrays and its destinations:
+    for each size of array, one loop over blocks (one block for arrays of up
+    to ``2 * BLOCK`` entries), each op a ufunc writing into a block-sized
+    scratch buffer (taken again after its last use) or straight into its
+    update's destination."""
+    out, ident, names = src.lines, src.ident, src.names
+    args = [ident[node] for node in src.tail_args]
+    for update in plan.tail_updates:
+        ident[update] = names.new(ident[update.value] + "_dest")
+    sizes = list(dict.fromkeys(int(np.prod(node.shape)) for node in plan.tail))
+    out += ["", "", f"def {src.tail_name}(arrays, destinations):",
+            f"    # pass fuse: {len(plan.tail)} elementwise ops on arrays of {sizes} entries, in "
+            f"blocks of {BLOCK} entries (one block up to {2 * BLOCK})",
+            f"    {_tuple(args)} = (array.reshape(-1 if array.size > 1 else ()) "
+            "for array in arrays)  # single numbers as 0-d arrays: NumPy's fastest loops",
+            f"    {_tuple(ident[u] for u in plan.tail_updates)} = "
+            "(array.reshape(-1) for array in destinations)"]
+    loops = [_tail_loop(plan, src, size) for size in sizes]
+    length = max(_block_length(size) for size in sizes)
+    for name, dtype in src.scratch:
+        out.append(f"    {name} = np.empty({length}, np.{dtype.name})")
+    for lines in loops:
+        out.extend(lines)
+
+
+def _block_length(size):
+    """Entries per block: ``BLOCK``, or the whole array when it has at most
+    two blocks' worth (each block costs a Python call per op)."""
+    return size if size <= 2 * BLOCK else BLOCK
+
+
+def _tail_loop(plan, src, size):
+    """The loop over blocks for the tail ops on arrays of ``size`` entries
+    (no loop if one block holds them)."""
+    ops = [node for node in plan.tail if np.prod(node.shape) == size]
+    sliced = _block_length(size) < size
+    body = _tail_body(plan, src, ops, sliced)
+    stop = "hi - lo" if sliced else size
+    views = [f"{_tuple(src.block_names)} = ({', '.join(f'{n}[:{stop}]' for n, _ in src.scratch)},)"]
+    body = (views if src.scratch else []) + body
+    if not sliced:
+        return ["    " + line for line in body]
+    return [f"    for lo in range(0, {size}, {BLOCK}):",
+            f"        hi = min(lo + {BLOCK}, {size})"] + ["        " + line for line in body]
+
+
+def _tail_body(plan, src, ops, sliced):
+    """One block's lines for ``ops``: big inputs and destinations sliced
+    (if ``sliced``), then one ufunc call per op into a scratch buffer or its
+    destination; an update whose variable is still read later in the block
+    is copied in at the end."""
+    ident, size = src.ident, np.prod(ops[0].shape)
+    updates = {update.value: update for update in plan.tail_updates if update.value in ops}
+    last = {}
+    for i, node in enumerate(ops):
+        for source in node.inputs:
+            last[source] = i
+    body, where = [], {}
+    big = [s for s in dict.fromkeys(s for n in ops for s in n.inputs) if s not in set(ops)
+           and np.prod(s.shape) == size] + list(updates.values())
+    for key in dict.fromkeys(s for n in ops for s in n.inputs if s not in set(ops)):
+        where[key] = ident[key]
+    for key in big:
+        where[key] = src.names.new(ident[key] + "_b") if sliced else ident[key]
+        if sliced:
+            body.append(f"{where[key]} = {ident[key]}[lo:hi]")
+    free, late, blocks = {}, [], set()
+    for i, node in enumerate(ops):
+        for source in dict.fromkeys(node.inputs):  # dying here: its buffer may take the result
+            if last[source] == i and where[source] in blocks and source not in updates:
+                free[source.dtype].append(where[source])
+        update = updates.get(node)
+        if update is not None and last.get(update.variable, -1) <= i:
+            target = where[update]
+        else:
+            pool = free.setdefault(node.dtype, [])
+            target = pool.pop() if pool else src.new_scratch(node.dtype)
+            blocks.add(target)
+            if update is not None:
+                late.append(f"{where[update]}[...] = {target}  # after the last read of "
+                            f"{update.variable.name}'s old value")
+        args = [where[source] for source in node.inputs] + [f"out={target}"]
+        body.append(f"{ident[node]} = {src.call(node, args)}")
+        where[node] = target
+    return body + late
+
+
+class Claim:
+    """At call time, where each of the tail's updates goes: into the
+    variable's own buffer if the plan allows it, nobody was lent the array
+    and no input array shares its memory; else into a new array. In place
+    only when NumPy's floating-point errors cannot raise (``fp_errors_cannot_raise``).
+
+    Returns ``(new values, writable destinations, in_place)``."""
+
+    def __init__(self, updates, in_place):
+        self.updates = updates
+        self.allowed = set(in_place)
+
+    def __call__(self, feeds):
+        if not (self.allowed and fp_errors_cannot_raise()):
+            return self._new_arrays()
+        fed = {id(array if array.base is None else array.base) for array in feeds}
+        values, destinations = [], []
+        for update in self.updates:
+            variable, own = update.variable, update.variable._value
+            if variable in self.allowed and not variable.is_lent() and id(own) not in fed:
+                own.flags.writeable = True
+                destination = own.view()  # writable; the variable's array stays read-only
+                own.flags.writeable = False
+            else:  # a new array, frozen by the executor's checks; the view stays writable
+                own = np.empty(variable.shape, variable.dtype)
+                destination = own.view()
+            values.append(own)
+            destinations.append(destination)
+        return tuple(values), tuple(destinations), True
+
+    def _new_arrays(self):
+        values = tuple(np.empty(update.variable.shape, update.variable.dtype)
+                       for update in self.updates)
+        return values, values, False
+
+
+# --------------------------------------------------------------------------
+# Load
+
+def load(function, source, namespace, fn_name):
+    """Compile ``source`` under its own ``linecache`` key (dropped with
+    ``function``) and return the function it defines."""
+    filename = f"<minigrad {fn_name} #{next(_compilations)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    weakref.finalize(function, linecache.cache.pop, filename, None)
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace[fn_name]
+
+
+def _tuple(items):
+    items = list(items)
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def _kernel_name(kernel, op, names, namespace):
+    """``np.tanh`` for a NumPy function, else a fresh name bound in the namespace."""
+    public = getattr(kernel, "__name__", None)
+    if public and getattr(np, public, None) is kernel:
+        return f"np.{public}"
+    name = names.new(op.name + "_op")
+    namespace[name] = kernel
+    return name
+
+
+class _Identifiers:
+    """Unique, valid Python identifiers made from node names."""
+
+    def __init__(self):
+        self.taken = {"np", "feeds", "variables", "tail", "destinations", "in_place", "arrays",
+                      "array", "lo", "hi"}
+        self.next_suffix = {}  # per base name, so a thousand 'h's cost no more than one
+
+    def new(self, name):
+        base = re.sub(r"\W", "_", str(name)) or "node"
+        if base[0].isdigit() or keyword.iskeyword(base):
+            base = "_" + base
+        candidate = base
+        while candidate in self.taken:
+            suffix = self.next_suffix.get(base, 2)
+            self.next_suffix[base] = suffix + 1
+            candidate = f"{base}_{suffix}"
+        self.taken.add(candidate)
+        return candidate
