@@ -104,10 +104,11 @@ def plan(function):
 
 def fold_pass(plan):
     """Ops whose inputs are all constants (``expand_dims`` of a literal, say)
-    are run once, now; the program reads the result as a constant. An op
-    that draws random numbers, fails or warns is left to run at call time."""
+    are run once, now; the program reads the result as a constant. A
+    ``stateful`` op (one that draws random numbers or prints), or one that
+    fails or warns, is left to run at call time."""
     for node in plan.order:
-        if getattr(node.op, "generator", None) is not None or not all(
+        if getattr(node.op, "stateful", False) or not all(
                 isinstance(source, Constant) or source in plan.folded for source in node.inputs):
             continue
         args = [plan.folded.get(source, getattr(source, "value", None)) for source in node.inputs]

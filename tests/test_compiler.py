@@ -236,3 +236,13 @@ def test_no_function_of_the_executor_or_the_compiler_is_over_60_lines():
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef):
                 assert node.end_lineno - node.lineno < 60, (module.__name__, node.name)
+
+
+def test_fold_leaves_stateful_ops_to_run_at_every_call(capsys):
+    printed = K.print_tensor(K.constant([1.0, 2.0]), message="c = ") * 2
+    drawn = K.random_uniform((3,), seed=1) * 1.0
+    f = K.function([], [printed, drawn])
+    capsys.readouterr()
+    first, second = f([]), f([])
+    assert capsys.readouterr().out == "c = [1. 2.]\nc = [1. 2.]\n"      # printed by each call
+    assert not np.array_equal(first[1], second[1])                      # drawn by each call
