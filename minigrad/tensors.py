@@ -170,6 +170,19 @@ def _filled_like(x, fill, dtype, name):
     return broadcast_like(Constant(np.array(fill, dtype=dtype)), x)
 
 
+def eye(size, dtype=None, name=None):
+    """A new variable holding the identity matrix: ``size`` rows and columns
+    (or ``(rows, columns)``).
+
+    >>> from minigrad import backend as K
+    >>> K.get_value(K.eye(2))
+    array([[1., 0.],
+           [0., 1.]], dtype=float32)
+    """
+    rows, columns = (size, size) if isinstance(size, (int, np.integer)) else tuple(size)
+    return variable(np.eye(rows, columns), config.as_dtype(dtype), name)
+
+
 def _check_shape(shape, what):
     """``shape`` as a tuple of non-negative ints and ``None``s (one int ``n``
     is the shape ``(n,)``, as NumPy reads it)."""
@@ -243,6 +256,70 @@ def is_keras_tensor(x):
     if not is_tensor(x):
         raise ValueError(f"is_keras_tensor: expected a symbolic tensor, got {type(x).__name__} {x!r}")
     return hasattr(x, "_keras_history")
+
+
+def get_variable_shape(x):
+    """The static shape of variable ``x`` (``int_shape``).
+
+    >>> from minigrad import backend as K
+    >>> K.get_variable_shape(K.zeros((2, 3)))
+    (2, 3)
+    """
+    return int_shape(x)
+
+
+def count_params(x):
+    """The number of entries of ``x``, whose shape must be fully known.
+
+    >>> from minigrad import backend as K
+    >>> K.count_params(K.zeros((2, 3)))
+    6
+    """
+    shape = int_shape(x)
+    if not is_fully_known(shape):
+        raise ValueError(f"count_params: the shape {format_shape(shape)} has unknown dimensions")
+    return int(np.prod(shape, dtype=np.int64))
+
+
+def is_placeholder(x):
+    """True when ``x`` was made by ``K.placeholder``.
+
+    >>> from minigrad import backend as K
+    >>> K.is_placeholder(K.placeholder(shape=(2,))), K.is_placeholder(K.variable(1.))
+    (True, False)
+    """
+    return isinstance(x, Placeholder) and not isinstance(x, PlaceholderWithDefault)
+
+
+def cast_to_floatx(x):
+    """A NumPy array of ``x`` in ``floatx()`` (not a tensor, as in Keras).
+
+    >>> from minigrad import backend as K
+    >>> K.cast_to_floatx([1, 2])
+    array([1., 2.], dtype=float32)
+    """
+    return np.asarray(x, dtype=config.floatx())
+
+
+def is_sparse(tensor):
+    """Always ``False``: minigrad has no sparse tensors.
+
+    >>> from minigrad import backend as K
+    >>> K.is_sparse(K.constant([1.]))
+    False
+    """
+    return False
+
+
+def to_dense(tensor):
+    """``tensor`` itself: minigrad tensors are always dense.
+
+    >>> from minigrad import backend as K
+    >>> x = K.constant([1.]); K.to_dense(x) is x
+    True
+    """
+    return tensor
+
 
 
 # --------------------------------------------------------------------------
@@ -425,82 +502,3 @@ def moving_average_update(x, value, momentum):
     array(1., dtype=float32)
     """
     return Update(x, x * momentum + value * (1.0 - momentum), "moving_average_update")
-
-
-# --------------------------------------------------------------------------
-# More creation and static information (Keras 2)
-
-def eye(size, dtype=None, name=None):
-    """A new variable holding the identity matrix: ``size`` rows and columns
-    (or ``(rows, columns)``).
-
-    >>> from minigrad import backend as K
-    >>> K.get_value(K.eye(2))
-    array([[1., 0.],
-           [0., 1.]], dtype=float32)
-    """
-    rows, columns = (size, size) if isinstance(size, (int, np.integer)) else tuple(size)
-    return variable(np.eye(rows, columns), config.as_dtype(dtype), name)
-
-
-def get_variable_shape(x):
-    """The static shape of variable ``x`` (``int_shape``).
-
-    >>> from minigrad import backend as K
-    >>> K.get_variable_shape(K.zeros((2, 3)))
-    (2, 3)
-    """
-    return int_shape(x)
-
-
-def count_params(x):
-    """The number of entries of ``x``, whose shape must be fully known.
-
-    >>> from minigrad import backend as K
-    >>> K.count_params(K.zeros((2, 3)))
-    6
-    """
-    shape = int_shape(x)
-    if not is_fully_known(shape):
-        raise ValueError(f"count_params: the shape {format_shape(shape)} has unknown dimensions")
-    return int(np.prod(shape, dtype=np.int64))
-
-
-def is_placeholder(x):
-    """True when ``x`` was made by ``K.placeholder``.
-
-    >>> from minigrad import backend as K
-    >>> K.is_placeholder(K.placeholder(shape=(2,))), K.is_placeholder(K.variable(1.))
-    (True, False)
-    """
-    return isinstance(x, Placeholder) and not isinstance(x, PlaceholderWithDefault)
-
-
-def cast_to_floatx(x):
-    """A NumPy array of ``x`` in ``floatx()`` (not a tensor, as in Keras).
-
-    >>> from minigrad import backend as K
-    >>> K.cast_to_floatx([1, 2])
-    array([1., 2.], dtype=float32)
-    """
-    return np.asarray(x, dtype=config.floatx())
-
-
-def is_sparse(tensor):
-    """Always ``False``: minigrad has no sparse tensors.
-
-    >>> from minigrad import backend as K
-    >>> K.is_sparse(K.constant([1.]))
-    False
-    """
-    return False
-
-
-def to_dense(tensor):
-    """``tensor`` itself: minigrad tensors are always dense.
-
-    >>> from minigrad import backend as K
-    >>> x = K.constant([1.]); K.to_dense(x) is x
-    True
-    """
-    return tensor
