@@ -7,6 +7,8 @@
 array([2., 4.], dtype=float32)
 """
 
+import importlib
+
 from . import backend
 from . import optimizers
 from .autodiff import gradients
@@ -22,6 +24,5 @@ def __getattr__(name):
     # minigrad.viz and minigrad.surfaces load on first use: matplotlib is
     # slow to import, and the engine does not need it.
     if name in ("viz", "surfaces"):
-        import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'minigrad' has no attribute {name!r}")

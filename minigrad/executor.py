@@ -42,9 +42,9 @@ import traceback
 import numpy as np
 
 from . import compiler
-from .graph import (Constant, Node, Placeholder, PlaceholderWithDefault, Update, Variable,
-                    collector_paused, format_shape, topological_order)
-from .tensors import VALUES_LOCK, convert, install
+from .graph import (VALUES_LOCK, Constant, Node, Placeholder, PlaceholderWithDefault, Update,
+                    Variable, collector_paused, format_shape, topological_order)
+from .values import convert, install
 from .trace import Trace, TraceStep, TraceUpdate
 
 
@@ -79,13 +79,13 @@ class Function:
     node), ``inputs``, ``outputs``, ``updates``.
 
     Threads and interrupts: calls may come from several threads. One lock
-    (``minigrad.tensors.VALUES_LOCK``, also taken by ``K.set_value``) lets
+    (``minigrad.graph.VALUES_LOCK``, also taken by ``K.set_value``) lets
     one call at a time read the variables, compute and assign its updates,
     so no update is lost and no call sees another's half done; calls
     therefore take turns rather than run in parallel. The new values are
     checked and copied first, then assigned in one step that neither a
     ``KeyboardInterrupt`` nor another thread can split
-    (``minigrad.tensors.install``). An update tail written in place runs
+    (``minigrad.values.install``). An update tail written in place runs
     just before that step, after every check, with Ctrl-C held back until
     the assignment is done (``_commit``). A ``Function`` cannot be pickled or
     copied (it holds compiled code): pickle the graph and compile it again.

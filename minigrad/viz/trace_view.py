@@ -10,9 +10,12 @@
 """
 
 import html
+import io
 
+import matplotlib.pyplot as plt
 import numpy as np
 
+from .graph_figure import draw_graph
 from .labels import brief, describe_op, kind_of
 
 
@@ -72,8 +75,6 @@ def draw_trace_step(trace, step=None, **options):
     >>> figure.axes[0].get_title(loc='left')
     '2 nodes | step 0 of 1: x'
     """
-    from .graph_figure import draw_graph
-
     return draw_graph(trace, trace=trace, step=step, **options)
 
 
@@ -129,10 +130,6 @@ def step_png(trace, step, dpi=80, **options):
     >>> step_png(f.trace([0.0]), 1)[1:4]         # the PNG signature
     b'PNG'
     """
-    import io
-
-    import matplotlib.pyplot as plt
-
     figure = draw_trace_step(trace, step, **options)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
