@@ -455,7 +455,10 @@ class Variable(Node):
             return self._value
 
     @value.setter
-    def value(self, array):
+    def value(self, value):
+        """A new default, as a read-only array of the placeholder's dtype."""
+        array = np.array(value, dtype=self.dtype)
+        array.flags.writeable = False
         self._value = array
 
     def is_lent(self):
@@ -514,7 +517,10 @@ class PlaceholderWithDefault(Placeholder):
         return self._value
 
     @value.setter
-    def value(self, array):
+    def value(self, value):
+        """A new default, as a read-only array of the placeholder's dtype."""
+        array = np.array(value, dtype=self.dtype)
+        array.flags.writeable = False
         self._value = array
 
 

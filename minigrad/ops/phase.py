@@ -60,7 +60,7 @@ def set_learning_phase(value):
     if isinstance(value, Node) or value not in (0, 1):
         raise ValueError(f"set_learning_phase: expected 0 (test) or 1 (train), got {value!r}")
     _FIXED = int(value)
-    _set_default(_FIXED)
+    _PHASE.value = _FIXED
 
 
 def reset_learning_phase():
@@ -73,13 +73,7 @@ def reset_learning_phase():
     """
     global _FIXED
     _FIXED = None
-    _set_default(0)
-
-
-def _set_default(value):
-    array = np.array(value, dtype=np.int32)
-    array.flags.writeable = False
-    _PHASE.value = array
+    _PHASE.value = 0
 
 
 def in_train_phase(x, alt, training=None):
