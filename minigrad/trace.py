@@ -11,8 +11,11 @@
 To look at it: ``repr(trace)`` is a plain-text listing; a notebook shows an
 HTML table (``_repr_html_``); ``trace.show(step)`` draws the graph as it was
 at one step; ``trace.widget()`` adds a slider when ipywidgets is installed.
-Drawing lives in `minigrad.viz`, imported only when asked for, so a
-trace costs no matplotlib import.
+Drawing lives in `minigrad.viz`, which depends on this module only through
+what a trace holds. ``show``, ``widget`` and ``_repr_html_`` import it when
+first called: the one place minigrad imports its own code inside a function,
+because matplotlib takes about a second to import and ``import minigrad``
+(or Keras loading its backend) should not pay for a drawing nobody asked for.
 """
 
 import numpy as np

@@ -59,6 +59,93 @@ def test_the_one_cycle_is_graph_importing_ops_at_its_end():
     assert tree.body[-1] is package_imports[-1], "graph.py imports ops at its very end"
 
 
+PACKAGE = OPS.parent
+
+
+def module_name(path):
+    """``minigrad.ops.shape`` for ``.../minigrad/ops/shape.py`` (a package is its ``__init__``)."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def package_imports():
+    """``{module: {modules of minigrad it imports}}``, nested imports included.
+    Importing ``a.b.c`` runs the package ``a.b`` first, so it counts too, unless
+    the importer lives inside ``a.b`` (whose ``__init__`` is then already running)."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = module_name(path)
+        here = name if path.stem == "__init__" else name.rpartition(".")[0]
+        targets = set()
+        for node, _ in imports(path):
+            if not isinstance(node, ast.ImportFrom) or node.level == 0:
+                continue
+            base = here.rsplit(".", node.level - 1)[0] if node.level > 1 else here
+            stem = f"{base}.{node.module}" if node.module else base
+            targets.update([stem] * bool(node.module) + [f"{stem}.{a.name}" for a in node.names])
+        found[name] = targets
+    for name, targets in found.items():
+        parents = {target.rsplit(".", depth)[0] for target in targets for depth in range(1, 3)}
+        entered = {parent for parent in parents if not f"{name}.".startswith(f"{parent}.")}
+        found[name] = {t for t in targets | entered if t in found and t != name}
+    return found
+
+
+def cycles(edges):
+    """The strongly connected components of more than one module (Tarjan's
+    algorithm, written with an explicit stack like everything that walks a graph here)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = set()
+                    while node not in component:
+                        component.add(stack.pop())
+                    on_stack.difference_update(component)
+                    found.extend([component] if len(component) > 1 else [])
+            elif child not in index:
+                index[child] = low[child] = len(index)
+                stack.append(child)
+                on_stack.add(child)
+                work.append((child, iter(sorted(edges[child]))))
+            elif child in on_stack:
+                low[node] = min(low[node], index[child])
+    return found
+
+
+def test_the_only_import_cycles_are_the_two_documented_links():
+    """graph.py's operators need the op functions, and ops build graph nodes;
+    a trace's ``show`` imports viz (the top layer) when first called, so that
+    ``import minigrad`` does not import matplotlib. Without those two links,
+    every module imports only downwards."""
+    edges = package_imports()
+    edges["minigrad.trace"] = {t for t in edges["minigrad.trace"] if not t.startswith("minigrad.viz")}
+    [cycle] = cycles(edges)
+    assert cycle == {"minigrad.graph", "minigrad.ops"} | {f"minigrad.ops.{m}" for m in LAYER_OF}
+    edges["minigrad.graph"].remove("minigrad.ops")
+    assert cycles(edges) == []
+
+
+def test_the_cycle_check_sees_a_cycle_through_a_nested_import():
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e2"}, "e2": {"e"}}
+    assert sorted(map(sorted, cycles(edges))) == [["a", "b", "c"], ["e", "e2"]]
+    edges = package_imports()
+    assert "minigrad.viz.trace_view" in edges["minigrad.trace"]      # imported inside show()
+    assert "minigrad.viz" in edges["minigrad.trace"]                 # ... which runs viz/__init__
+
+
 #: Lines (docstring included) a function may take: one screen.
 SCREEN = 60
 

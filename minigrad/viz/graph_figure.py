@@ -20,9 +20,8 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from ..graph import format_shape
-from ..trace import Trace
 from .labels import brief, describe_node, describe_op, shown_params
-from .layout import layout_graph
+from .layout import is_trace, layout_graph
 from .roles import GROUP_TITLES, inline_label
 from .routing import place
 
@@ -89,7 +88,7 @@ def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=80, direction="
     multiply(tanh_..., 0.9)
     >>> plt.close(figure)
     """
-    if isinstance(outputs, Trace) and trace is None:
+    if is_trace(outputs) and trace is None:
         trace = outputs
     layout = layout_graph(outputs, max_nodes=max_nodes)
     direction = _direction(direction, layout)

@@ -28,7 +28,6 @@ between gathered into a few summary boxes ("38 nodes: 12 multiply, ...").
 from collections import Counter
 
 from ..graph import Constant, Node, Update, Variable, topological_order
-from ..trace import Trace
 from .labels import kind_of
 from .roles import assign_groups, foldable, hyperparameters
 
@@ -120,6 +119,19 @@ class Layout:
         return max(Counter(box.layer for box in self.boxes).values(), default=0)
 
 
+def is_trace(thing):
+    """Whether ``thing`` is a `minigrad.Trace`, known by what it holds: viz does
+    not import ``minigrad.trace``, whose ``show`` hands the trace to viz.
+
+    >>> from minigrad import backend as K
+    >>> x = K.placeholder(shape=(), name='x')
+    >>> f = K.function([x], [K.exp(x)])
+    >>> is_trace(f.trace([0.0])), is_trace(f)
+    (True, False)
+    """
+    return hasattr(thing, "steps") and hasattr(thing, "function")
+
+
 def split_outputs(outputs):
     """``outputs`` as ``(tensors, updates)``.
 
@@ -132,7 +144,7 @@ def split_outputs(outputs):
     >>> len(tensors), len(updates)
     (1, 1)
     """
-    if isinstance(outputs, Trace):
+    if is_trace(outputs):
         outputs = outputs.function
     if hasattr(outputs, "outputs") and hasattr(outputs, "updates"):   # a compiled function
         return list(outputs.outputs), list(outputs.updates)
