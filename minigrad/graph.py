@@ -619,6 +619,8 @@ class Update:
     """``variable <- value``, applied by a compiled function after each call.
 
     Unpacks like the pair ``(variable, value)``, which ``K.function`` also accepts.
+    ``made_by`` names the function that builds it (``'update_add'``, ...) in
+    the errors a wrong target, dtype or shape raises.
 
     >>> from minigrad import backend as K
     >>> v = K.variable(1.0, name='v')
@@ -627,21 +629,20 @@ class Update:
     (True, <Tensor 'add_...' = add(v, constant_...) shape=() dtype=float32>)
     """
 
-    __slots__ = ("variable", "value", "kind")
+    __slots__ = ("variable", "value")
 
-    def __init__(self, variable, value, kind="update"):
+    def __init__(self, variable, value, made_by="update"):
         if not isinstance(variable, Variable):
-            raise TypeError(f"{kind}: the target must be a variable, got {variable!r}")
+            raise TypeError(f"{made_by}: the target must be a variable, got {variable!r}")
         value = as_node(value, like=variable)
         if value.dtype != variable.dtype:
-            raise TypeError(f"{kind}: cannot assign a {value.dtype.name} value to "
+            raise TypeError(f"{made_by}: cannot assign a {value.dtype.name} value to "
                             f"{variable.dtype.name} variable {variable.name!r}; use K.cast")
         if not same_shape(value.shape, variable.shape):
-            raise ValueError(f"{kind}: cannot assign a value of shape {format_shape(value.shape)} "
+            raise ValueError(f"{made_by}: cannot assign a value of shape {format_shape(value.shape)} "
                              f"to variable {variable.name!r} of shape {format_shape(variable.shape)}")
         self.variable = variable
         self.value = value
-        self.kind = kind
 
     def __iter__(self):
         return iter((self.variable, self.value))

@@ -143,8 +143,8 @@ def test_layers_respect_the_data_flow_and_no_two_boxes_overlap():
     x, y, w, b, loss = linear_regression()
     gw, gb = K.gradients(loss, [w, b])
     layout = layout_graph([loss, K.update_sub(w, gw), K.update_sub(b, gb)])
-    for source, target, kind in layout.edges:
-        if kind != "assign":
+    for source, target, style in layout.edges:
+        if style != "assign":
             assert layout.by_key[source].layer < layout.by_key[target].layer
     places = [(box.layer, box.slot) for box in layout.boxes]
     assert len(set(places)) == len(places)

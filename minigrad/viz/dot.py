@@ -42,21 +42,21 @@ def to_dot(outputs, trace=None, *, max_nodes=None, rankdir="LR"):
     lines = ["digraph minigrad {", f"  rankdir={rankdir};",
              '  node [shape=box, style="rounded,filled", fontname="monospace", fontsize=10];']
     for box in layout.boxes:
-        if box.kind == "update":
+        if box.style == "update":
             label = f"{box.key.variable.name} <- {box.key.value.name}\nupdate"
         elif box.node is None:
             label = box.text
         else:
             label = describe_node(box.node)
-        if box.node is not None and box.node in values and box.kind != "update":
+        if box.node is not None and box.node in values and box.style != "update":
             label += f"\n= {brief(values[box.node])}"
         lines.append(f'  {ids[box.key]} [label="{_escape(label)}", '
-                     f'fillcolor="{_COLORS[box.kind]}"];')
-    for source, target, kind in layout.edges:
-        attributes = {"input": "", "update": ' [color="#e06c00", penwidth=1.6]'}[kind]
+                     f'fillcolor="{_COLORS[box.style]}"];')
+    for source, target, style in layout.edges:
+        attributes = {"input": "", "update": ' [color="#e06c00", penwidth=1.6]'}[style]
         lines.append(f"  {ids[source]} -> {ids[target]}{attributes};")
     for box in layout.boxes:   # each update writes its variable after the call
-        if box.kind == "update" and box.key.variable in ids:
+        if box.style == "update" and box.key.variable in ids:
             lines.append(f"  {ids[box.key]} -> {ids[box.key.variable]} [color=\"#e06c00\", "
                          'style=dashed, constraint=false, label="after the call"];')
     lines.append("}")

@@ -25,7 +25,7 @@ from .layout import is_trace, layout_graph
 from .roles import GROUP_TITLES, inline_label
 from .routing import place
 
-#: Box colours by kind; updates stand out, pending trace steps fade.
+#: Box colours by style (`labels.style_of`); updates stand out, pending trace steps fade.
 STYLES = {
     "placeholder": dict(facecolor="#d6e9ff", edgecolor="#3b7dd8"),
     "variable": dict(facecolor="#d9f2d9", edgecolor="#2e8b57"),
@@ -72,8 +72,8 @@ def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=80, direction="
 
     Every box's text is a ``Text`` whose gid is ``'node:<name>'`` (``'update:<name>'``,
     ``'summary:...'`` for the others), and its frame a patch with gid
-    ``'box:<same>'``; each edge is a line with gid ``'route:<kind>'`` and an
-    arrow head with gid ``'edge:<kind>'``. Tests and curious readers can find them.
+    ``'box:<same>'``; each edge is a line with gid ``'route:<style>'`` and an
+    arrow head with gid ``'edge:<style>'``. Tests and curious readers can find them.
 
     >>> from minigrad import backend as K
     >>> x = K.placeholder(shape=(None, 3), name='x')
@@ -148,7 +148,7 @@ def drawn_boxes(figure):
 
 
 def drawn_edges(figure):
-    """The kinds (``'input'`` or ``'update'``) of every arrow drawn.
+    """The styles (``'input'`` or ``'update'``) of every arrow drawn.
 
     >>> from minigrad import backend as K
     >>> w = K.variable(2.0, name='w')
@@ -239,25 +239,25 @@ def _hyperparameter_line(hyperparameters, values):
 def _draw_edges(ax, layout, geometry, page):
     """Each edge as its routed polyline, with an arrow head into its target."""
     for edge, points in geometry.routes.items():
-        kind = edge[2]
+        style = edge[2]
         xs, ys = zip(*(page.xy(*point) for point in points))
         ends = f"{_gid(layout.by_key[edge[0]])}|{_gid(layout.by_key[edge[1]])}"
-        ax.plot(xs, ys, solid_joinstyle="round", zorder=2, gid=f"route:{kind}|{ends}",
-                **EDGE_STYLES[kind])
+        ax.plot(xs, ys, solid_joinstyle="round", zorder=2, gid=f"route:{style}|{ends}",
+                **EDGE_STYLES[style])
         tail = next((i for i in range(len(xs) - 2, -1, -1)     # the last segment of length
                      if abs(xs[i] - xs[-1]) + abs(ys[i] - ys[-1]) > 0.05), 0)
         arrow = ax.annotate("", xy=(xs[-1], ys[-1]), xytext=(xs[tail], ys[tail]), zorder=3,
                             arrowprops=dict(arrowstyle="-|>", mutation_scale=10, shrinkA=0,
-                                            shrinkB=0, **EDGE_STYLES[kind]),
-                            gid=f"edge:{kind}")
+                                            shrinkB=0, **EDGE_STYLES[style]),
+                            gid=f"edge:{style}")
         arrow.arrow_patch.set_zorder(3)
 
 
 def _draw_boxes(ax, layout, texts, geometry, page, known, highlighted):
     """Each box: a frame (faded if not computed yet at the step shown) and its text."""
     for box in layout.boxes:
-        style = dict(STYLES[box.kind], linewidth=1.0)
-        if box.node in layout.written and box.kind == "variable":
+        style = dict(STYLES[box.style], linewidth=1.0)
+        if box.node in layout.written and box.style == "variable":
             style.update(edgecolor="#e06c00", linestyle="--", linewidth=1.5)
         faded = known is not None and box.node is not None and box.node not in known
         if faded:
@@ -276,9 +276,9 @@ def _draw_boxes(ax, layout, texts, geometry, page, known, highlighted):
 
 
 def _gid(box):
-    if box.kind == "summary" or box.node is None:
+    if box.style == "summary" or box.node is None:
         return f"summary:{box.key}"
-    if box.kind == "update":
+    if box.style == "update":
         return f"update:{box.key.variable.name}"
     if isinstance(box.key, tuple):
         return f"output:{box.node.name}"
@@ -305,11 +305,11 @@ def _highlighted(layout, current):
     if current is None:
         return None
     for box in layout.boxes:
-        if box.node is current and box.kind != "update":
+        if box.node is current and box.style != "update":
             return box.key
     for box in layout.boxes:
         if current in layout.members.get(box.key, ()) or (
-                box.node is not None and box.kind == "op" and current in box.node.inputs):
+                box.node is not None and box.style == "op" and current in box.node.inputs):
             return box.key
     return None
 
@@ -332,7 +332,7 @@ def describe_call(node, folded):
 def _box_text(box, values, gradients, folded):
     if box.node is None:
         return box.text
-    if box.kind == "update":
+    if box.style == "update":
         update = box.key
         text = f"{update.variable.name} <- {update.value.name}\nupdate (after the call)"
         if values is not None and update.value in values:

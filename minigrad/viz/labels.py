@@ -10,12 +10,12 @@ import numpy as np
 from ..graph import Constant, Placeholder, Variable, format_shape
 
 
-def kind_of(node):
-    """What sort of box a node gets: ``'placeholder'``, ``'variable'``,
-    ``'constant'`` or ``'op'``.
+def style_of(node):
+    """The style of a node's box (its colours, and its word in a trace table):
+    ``'placeholder'``, ``'variable'``, ``'constant'`` or ``'op'``.
 
     >>> from minigrad import backend as K
-    >>> kind_of(K.placeholder(shape=(2,))), kind_of(K.variable(1.0) * 2)
+    >>> style_of(K.placeholder(shape=(2,))), style_of(K.variable(1.0) * 2)
     ('placeholder', 'op')
     """
     if isinstance(node, Placeholder):
@@ -38,7 +38,7 @@ def describe_op(node):
     'placeholder'
     """
     if node.op is None:
-        return kind_of(node)
+        return style_of(node)
     return " ".join([node.op.name] + shown_params(node))
 
 

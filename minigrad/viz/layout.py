@@ -28,7 +28,7 @@ between gathered into a few summary boxes ("38 nodes: 12 multiply, ...").
 from collections import Counter
 
 from ..graph import Constant, Node, Update, Variable, topological_order
-from .labels import kind_of
+from .labels import style_of
 from .roles import assign_groups, foldable, hyperparameters
 
 
@@ -38,7 +38,8 @@ class Box:
     ``key`` identifies it in ``Layout.edges``: the node itself, the
     `Update`, or a string for a summary box. ``node``
     is the tensor whose value the box can show (``None`` for summaries),
-    ``kind`` picks its style, ``layer`` and ``slot`` give its place.
+    ``style`` picks its colours (`labels.style_of`, or ``'update'`` and
+    ``'summary'``), ``layer`` and ``slot`` give its place.
 
     >>> from minigrad import backend as K
     >>> x = K.placeholder(shape=(3,), name='x')
@@ -46,25 +47,25 @@ class Box:
     [<Box placeholder layer=0 slot=0>, <Box op layer=1 slot=0>]
     """
 
-    __slots__ = ("key", "node", "kind", "text", "layer", "slot", "group")
+    __slots__ = ("key", "node", "style", "text", "layer", "slot", "group")
 
-    def __init__(self, key, node, kind, layer, text=None, group=None):
+    def __init__(self, key, node, style, layer, text=None, group=None):
         self.key = key
         self.node = node
-        self.kind = kind
+        self.style = style
         self.text = text
         self.layer = layer
         self.slot = 0.0
         self.group = group
 
     def __repr__(self):
-        return f"<Box {self.kind} layer={self.layer} slot={self.slot:g}>"
+        return f"<Box {self.style} layer={self.layer} slot={self.slot:g}>"
 
 
 class Layout:
     """Boxes with their layers and slots, and the edges between them.
 
-    ``edges`` holds ``(source_key, target_key, kind)`` triples where ``kind``
+    ``edges`` holds ``(source_key, target_key, style)`` triples where ``style``
     is ``'input'`` (data flows into an op) or ``'update'`` (a value flows
     into an update). ``routes`` gives each edge the dummy boxes it passes
     through (empty between neighbouring layers); ``dummies`` lists them all.
@@ -79,7 +80,7 @@ class Layout:
     >>> layout = layout_graph(K.exp(x) + K.tanh(x))
     >>> layout.layer_count, layout.widest_layer, layout.node_count, layout.collapsed
     (3, 2, 4, False)
-    >>> sorted(kind for source, target, kind in layout.edges)
+    >>> sorted(style for source, target, style in layout.edges)
     ['input', 'input', 'input', 'input']
     """
 
@@ -223,7 +224,7 @@ def _full(order, updates, groups, consumers):
         if end >= start:
             bands.append((group, start, end))
         start = end + 1
-    boxes = [Box(node, node, kind_of(node), depth[node], group=groups[node]) for node in order]
+    boxes = [Box(node, node, style_of(node), depth[node], group=groups[node]) for node in order]
     edges = [(source, node, "input") for node in order
              for source in dict.fromkeys(node.inputs) if source in drawn]
     for update in updates:
@@ -273,7 +274,7 @@ def _collapsed(order, tensors, updates, bands=6, keep_leaves=12):
     last = bands + 1
     for tensor in tensors:
         key = ("output", tensor)
-        boxes.append(Box(key, tensor, kind_of(tensor), last))
+        boxes.append(Box(key, tensor, style_of(tensor), last))
         edges[(group[tensor], key, "input")] = None
     for update in updates:
         boxes.append(Box(update, update.value, "update", last))
@@ -284,7 +285,7 @@ def _collapsed(order, tensors, updates, bands=6, keep_leaves=12):
 
 
 def _leaf_boxes(leaves, keep_leaves):
-    """The first column of a collapsed layout: each leaf, or one summary box per kind.
+    """The first column of a collapsed layout: each leaf, or one summary box per style.
 
     Returns the boxes, ``{leaf: its box key}`` and ``{summary key: its leaves}``.
     """
@@ -292,23 +293,23 @@ def _leaf_boxes(leaves, keep_leaves):
     if len(leaves) <= keep_leaves:
         for node in leaves:
             group[node] = node
-            boxes.append(Box(node, node, kind_of(node), 0))
+            boxes.append(Box(node, node, style_of(node), 0))
         return boxes, group, members_of
-    for kind in ("placeholder", "variable"):
-        members = [node for node in leaves if kind_of(node) == kind]
+    for style in ("placeholder", "variable"):
+        members = [node for node in leaves if style_of(node) == style]
         if members:
-            key = f"{len(members)} {kind}s"
-            boxes.append(Box(key, None, kind, 0, text=_summary(key, members)))
+            key = f"{len(members)} {style}s"
+            boxes.append(Box(key, None, style, 0, text=_summary(key, members)))
             group.update(dict.fromkeys(members, key))
             members_of[key] = members
     return boxes, group, members_of
 
 
-def _summary(title, nodes, kinds=4):
+def _summary(title, nodes, most=4):
     """``'depths 3-9: 40 nodes'`` and the commonest ops among them."""
-    counts = Counter(node.op.name if node.op is not None else kind_of(node) for node in nodes)
-    common = ", ".join(f"{count} {name}" for name, count in counts.most_common(kinds))
-    more = " ..." if len(counts) > kinds else ""
+    counts = Counter(node.op.name if node.op is not None else style_of(node) for node in nodes)
+    common = ", ".join(f"{count} {name}" for name, count in counts.most_common(most))
+    more = " ..." if len(counts) > most else ""
     return f"{title}: {len(nodes)} nodes\n{common}{more}"
 
 

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .graph_figure import draw_graph
-from .labels import brief, describe_op, kind_of
+from .labels import brief, describe_op, style_of
 
 
 def trace_table_html(trace, max_rows=400):
@@ -34,7 +34,7 @@ def trace_table_html(trace, max_rows=400):
         node = step.node
         if node.op is None:
             how = {"placeholder": "fed", "variable": "value before the call",
-                   "constant": "constant"}[kind_of(node)]
+                   "constant": "constant"}[style_of(node)]
         else:
             how = f"{describe_op(node)}({', '.join(source.name for source in node.inputs)})"
         rows.append(_row([step.index, node.name, how, node.shape, node.dtype.name,
