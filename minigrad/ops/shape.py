@@ -363,9 +363,9 @@ class Tile(Op):
         self.reps = tuple(count_argument(rep, "n", "tile") for rep in reps)
 
     def infer(self, x):
-        if len(self.reps) != x.ndim or any(rep < 0 for rep in self.reps):
+        if len(self.reps) != x.ndim:
             raise ValueError(f"tile: cannot tile a tensor of shape {format_shape(x.shape)} "
-                             f"by {self.reps} (one non-negative count per axis)")
+                             f"by {self.reps} (one count per axis)")
         return tuple(None if dim is None else dim * rep
                      for dim, rep in zip(x.shape, self.reps)), x.dtype
 
@@ -436,8 +436,6 @@ class RepeatElements(Op):
         self.rep, self.axis = count_argument(rep, "rep", "repeat_elements"), int(axis)
 
     def infer(self, x):
-        if self.rep < 0:
-            raise ValueError(f"repeat_elements: rep must be >= 0, got {self.rep}")
         dim = x.shape[self.axis]
         shape = list(x.shape)
         shape[self.axis] = None if dim is None else dim * self.rep
