@@ -7,7 +7,6 @@ import linecache
 import os
 import pickle
 import sys
-import threading
 import tracemalloc
 import warnings
 
@@ -16,6 +15,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import backend as K, executor
+from helpers import in_threads
 
 
 def test_outputs_are_a_list_of_arrays_in_order():
@@ -464,14 +464,6 @@ def fast_thread_switches():
     sys.setswitchinterval(interval)
 
 
-def _in_threads(*jobs):
-    threads = [threading.Thread(target=job) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
 def test_calls_from_several_threads_lose_no_update(fast_thread_switches):
     v = K.variable(0.0)
     f = K.function([], [], updates=[K.update_add(v, 1.0)])
@@ -479,7 +471,7 @@ def test_calls_from_several_threads_lose_no_update(fast_thread_switches):
     def work():
         for _ in range(1000):
             f([])
-    _in_threads(work, work, work, work)
+    in_threads(work, work, work, work)
     assert float(K.get_value(v)) == 4000.0
 
 
@@ -497,7 +489,7 @@ def test_a_reader_in_another_thread_never_sees_half_an_update(fast_thread_switch
     def reader():
         for _ in range(300):
             seen.append(float(spread([])[0]))
-    _in_threads(writer, reader)
+    in_threads(writer, reader)
     assert set(seen) == {0.0} and float(K.get_value(variables[-1])) == 300.0
 
 
