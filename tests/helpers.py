@@ -1,8 +1,42 @@
-"""Helpers shared by several test files, written once: hypothesis settings,
-float64 variables, the shape-value-gradient check, small NumPy references,
-and running jobs in threads. (Hypothesis strategies are in strategies.py.)"""
+"""Helpers shared by several test files, written once: the hypothesis settings
+of the op tests, float64 variables, the shape-value-gradient check, NumPy's
+spelling of an axis, and running jobs in threads. (Hypothesis strategies are
+in strategies.py.)"""
 
 import threading
+
+import numpy as np
+from hypothesis import settings
+
+import minigrad as mg
+from minigrad import backend as K
+
+#: Hypothesis settings of the op tests: 25 drawn cases each, no deadline (gradchecks take time).
+CHECK = settings(max_examples=25, deadline=None)
+
+
+def var64(value):
+    """A float64 variable holding ``value`` (float64 for exact values and finite differences)."""
+    return K.variable(value, dtype="float64")
+
+
+def check(out, expected, variables):
+    """Static shape, value and gradient of ``out`` in one go."""
+    expected = np.asarray(expected)
+    assert K.int_shape(out) == expected.shape
+    np.testing.assert_allclose(K.eval(out), expected, rtol=1e-12, atol=1e-14)
+    assert mg.gradcheck(out, variables)
+
+
+def gradient_of(loss, x):
+    """The value of d loss / d x, or None where the gradient is None."""
+    (g,) = K.gradients(loss, [x])
+    return None if g is None else K.eval(g)
+
+
+def np_axis(axis):
+    """A Keras axis (None, an int or a list of ints) as NumPy takes it (a list becomes a tuple)."""
+    return tuple(axis) if isinstance(axis, list) else axis
 
 
 def in_threads(*jobs):

@@ -572,3 +572,18 @@ def test_a_failure_past_codegen_limit_is_named_without_a_second_run(monkeypatch)
     with pytest.raises(executor.EvaluationError) as caught:
         f([np.ones(3), np.zeros(2)])
     assert caught.value.node is f.outputs[0] and runs == [1]
+
+
+@pytest.mark.parametrize("view", [
+    lambda a: K.reshape(a, (-1,)), lambda a: a[1:], lambda a: K.identity(a),
+    lambda a: K.stop_gradient(a), lambda a: K.reverse(a, 0), lambda a: K.transpose(a),
+    lambda a: K.squeeze(K.expand_dims(a, 0), 0), lambda a: K.print_tensor(a, ""),
+])
+def test_views_of_big_temporaries_are_not_overwritten(view, capsys):
+    """The executor writes big ufunc results into dying temporaries (out=);
+    a temporary that a view-returning op has read must keep its numbers."""
+    x = K.placeholder(shape=(200, 200), dtype="float64")
+    a = K.exp(x)
+    f = K.function([x], [view(a), K.tanh(a)])
+    seen, _ = f([np.zeros((200, 200))])
+    np.testing.assert_array_equal(seen, 1.0)

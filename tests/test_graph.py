@@ -250,3 +250,90 @@ def test_set_value_of_an_integer_variable_refuses_fractions_and_overflow():
             K.set_value(n, bad)
     K.batch_set_value([(n, np.int32(5))])
     assert K.get_value(n) == 5 and K.get_value(n).dtype == np.int64
+
+
+# --------------------------------------------------------------------------
+# Every op: counts are whole numbers, and static dtype and shape always equal
+# the computed ones, for every dtype
+
+def test_counts_must_be_whole_non_negative_numbers():
+    from minigrad import backend as K
+    x = K.placeholder(shape=(2, 3))
+    with pytest.raises(TypeError, match="one_hot: `num_classes` must be a whole number, got 2.9"):
+        K.one_hot(K.constant([0], "int32"), 2.9)
+    with pytest.raises(ValueError, match="one_hot: `num_classes` must be >= 0"):
+        K.one_hot(K.constant([0], "int32"), -2)
+    with pytest.raises(TypeError, match="repeat_elements: `rep` must be a whole number"):
+        K.repeat_elements(x, 2.7, 1)
+    with pytest.raises(TypeError, match="tile: `n` must be a whole number"):
+        K.tile(x, [1, 2.5])
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_ops_keep_the_float_type(dtype):
+    x = K.variable([[0.5, -1.0]], dtype=dtype)
+    for out in (x + 1, x * x, K.tanh(x), K.exp(x), K.sum(x), K.mean(x, axis=0), K.softmax(x),
+                K.dot(x, K.transpose(x)), K.sigmoid(x), K.relu(x), K.clip(x, 0, 1), K.sqrt(K.abs(x))):
+        assert out.dtype == np.dtype(dtype), out
+        assert K.eval(out).dtype == np.dtype(dtype), out
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_float_dtypes_flow_through(dtype):
+    K.set_floatx(dtype)
+    x = K.placeholder(shape=(None, 3))
+    outputs = [K.max(x, axis=1), K.prod(x), K.var(x), K.cumsum(x, 1), K.elu(x), K.softplus(x),
+               K.l2_normalize(x, 1), K.concatenate([x, x]), K.tile(x, 2), x[:, 1:], K.gather(x, [0]),
+               K.batch_dot(x, x, axes=1), K.dropout(x, 0.5), K.sin(x), K.one_hot(K.argmax(x), 3)]
+    values = K.function([x], outputs)([np.full((2, 3), 0.5)])
+    for node, value in zip(outputs, values):
+        assert K.dtype(node) == dtype and value.dtype == np.dtype(dtype), node
+
+
+def test_int_and_bool_variables():
+    i = K.variable([3, 1, 2], dtype="int32")
+    b = K.variable([True, False, True], dtype="bool")
+    assert K.eval(K.max(i)).tolist() == 3 and K.dtype(K.max(i)) == "int32"
+    assert K.eval(K.cumsum(i)).tolist() == [3, 4, 6]
+    assert K.eval(K.argmax(i)).tolist() == 0
+    assert K.eval(K.concatenate([i, i])).tolist() == [3, 1, 2, 3, 1, 2]
+    assert K.eval(i[::-1]).tolist() == [2, 1, 3]
+    assert K.eval(K.any(b)).tolist() is True and K.eval(K.all(b)).tolist() is False
+    assert K.eval(K.reverse(b, 0)).tolist() == [True, False, True]
+    assert K.eval(K.one_hot(i, 4)).argmax(-1).tolist() == [3, 1, 2]
+
+
+SWEEP = {
+    "max": lambda x: K.max(x, 1), "min": lambda x: K.min(x), "prod": lambda x: K.prod(x, [0, 1], True),
+    "var": K.var, "std": lambda x: K.std(x, 0), "logsumexp": K.logsumexp, "any": K.any, "all": K.all,
+    "argmax": K.argmax, "argmin": K.argmin, "cumsum": K.cumsum, "cumprod": lambda x: K.cumprod(x, 1),
+    "cos": K.cos, "sin": K.sin, "round": K.round, "not_equal": lambda x: K.not_equal(x, 1),
+    "less_equal": lambda x: K.less_equal(x, 1), "concatenate": lambda x: K.concatenate([x, x]),
+    "stack": lambda x: K.stack([x, x]), "tile": lambda x: K.tile(x, 2), "repeat": lambda x: K.repeat(x, 2),
+    "repeat_elements": lambda x: K.repeat_elements(x, 2, 0), "flatten": K.flatten,
+    "batch_flatten": K.batch_flatten, "squeeze": lambda x: K.squeeze(x[None], 0),
+    "reverse": lambda x: K.reverse(x, 1), "gather": lambda x: K.gather(x, [0, 2]),
+    "getitem": lambda x: x[1:, None, ::2], "slice": lambda x: K.slice(x, (0, 1), (2, 2)),
+    "dot": lambda x: K.dot(x, K.transpose(x)),
+    "dot_nd": lambda x: K.dot(x, K.reshape(K.concatenate([x, x]), (2, 4, 3))),
+    "batch_dot": lambda x: K.batch_dot(x, x, 1), "elu": K.elu, "softplus": K.softplus,
+    "softsign": K.softsign, "hard_sigmoid": K.hard_sigmoid, "softmax": K.softmax,
+    "l2_normalize": lambda x: K.l2_normalize(x, 1), "stop_gradient": K.stop_gradient,
+    "bias_add": lambda x: K.bias_add(x, x[0]), "dropout": lambda x: K.dropout(x, 0.5),
+    "identity": K.identity, "shape": K.shape, "one_hot": lambda x: K.one_hot(K.argmax(x), 4),
+    "relu": lambda x: K.relu(x, 0.1, 1.5, 0.5), "scce": lambda x: K.sparse_categorical_crossentropy(K.argmax(x), x),
+    "in_top_k": lambda x: K.in_top_k(x, K.argmax(x), 1),
+    "normalize_batch": lambda x: K.normalize_batch_in_training(x, None, None, [0])[0],
+    "in_train_phase": lambda x: K.in_train_phase(x, x * 2),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int32", "bool"])
+def test_static_dtype_and_shape_match_the_computed_ones(dtype):
+    x = K.constant((np.arange(1, 13).reshape(3, 4) % 3 + 1).astype(dtype))
+    nodes = {name: build(x) for name, build in SWEEP.items()}
+    values = K.function([], list(nodes.values()))([])
+    for (name, node), value in zip(nodes.items(), values):
+        assert value.dtype == node.dtype, name
+        assert value.ndim == node.ndim and all(
+            s is None or s == v for s, v in zip(node.shape, value.shape)), name
