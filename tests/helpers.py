@@ -1,7 +1,8 @@
 """Helpers shared by several test files, written once: the hypothesis settings
 of the op tests, float64 variables, the shape-value-gradient check, NumPy's
-spelling of an axis, and running jobs in threads. (Hypothesis strategies are
-in strategies.py.)"""
+spelling of an axis, running jobs in threads, and a small regression step to
+trace. (Hypothesis strategies are in strategies.py; what the viz tests read
+off a figure is in figures.py.)"""
 
 import threading
 
@@ -46,3 +47,19 @@ def in_threads(*jobs):
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def regression_step(lr=0.1):
+    x = K.placeholder(shape=(None, 2), name="x")
+    y = K.placeholder(shape=(None,), name="y")
+    w = K.variable([0.5, -0.25], dtype="float64", name="w")
+    b = K.variable(0.1, dtype="float64", name="b")
+    error = K.sum(x * w, axis=1) + b - y
+    loss = K.mean(K.square(error))
+    loss.name = "loss"
+    gw, gb = K.gradients(loss, [w, b])
+    updates = [K.update_sub(w, lr * gw), K.update_sub(b, lr * gb)]
+    return x, y, w, b, loss, updates
+
+
+FEEDS = [np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]]), np.array([1.0, 0.0, 2.0])]
