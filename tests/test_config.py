@@ -1,5 +1,5 @@
-"""minigrad/config.py: floatx checks, and the settings shared with Keras's own
-common module."""
+"""minigrad/config.py: floatx and epsilon (the leaves follow floatx, bad
+values are refused), and the settings shared with Keras's own common module."""
 
 import numpy as np
 import pytest
@@ -30,3 +30,18 @@ def test_settings_can_live_in_keras_common_module():
     finally:
         config.share_settings_with(own)
     assert K.floatx() == "float32"
+
+
+def test_floatx_and_epsilon():
+    assert K.floatx() == "float32" and K.epsilon() == 1e-7
+    K.set_floatx("float64")
+    assert K.variable(1.0).dtype == np.float64 and K.placeholder(shape=()).dtype == np.float64
+    assert K.constant(1.0).dtype == np.float64
+    with pytest.raises(ValueError, match="unknown float type 'int8'"):
+        K.set_floatx("int8")
+    assert K.floatx() == "float64"
+    K.set_epsilon(1e-4)
+    assert K.epsilon() == 1e-4
+    with pytest.raises(ValueError):
+        K.set_epsilon(-1.0)
+    assert K.epsilon() == 1e-4

@@ -321,3 +321,9 @@ def test_sparse_crossentropy_takes_whole_float_labels_and_refuses_fractions():
     for bad in ([0.5, 1.0], [1.0, np.nan]):
         with pytest.raises(mg.EvaluationError, match="labels must be whole numbers, got (0.5|nan)"):
             f([bad])
+
+
+def test_softmax_of_integers_is_floatx_both_statically_and_when_computed():
+    x = K.variable([[1, 2]], dtype="int32")
+    y = K.softmax(x)
+    assert y.dtype == np.float32 and K.eval(y).dtype == np.float32
