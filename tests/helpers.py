@@ -50,6 +50,8 @@ def in_threads(*jobs):
 
 
 def regression_step(lr=0.1):
+    """A linear regression on float64 ``w`` and ``b`` with its SGD updates:
+    ``(x, y, w, b, loss, updates)``, to call or trace on ``FEEDS``."""
     x = K.placeholder(shape=(None, 2), name="x")
     y = K.placeholder(shape=(None,), name="y")
     w = K.variable([0.5, -0.25], dtype="float64", name="w")
@@ -62,4 +64,5 @@ def regression_step(lr=0.1):
     return x, y, w, b, loss, updates
 
 
+#: A batch of three rows for `regression_step`: ``[x, y]``.
 FEEDS = [np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]]), np.array([1.0, 0.0, 2.0])]
