@@ -1,5 +1,6 @@
 """Shared fixtures: every test starts from Keras's default configuration and
-leaves no figure open."""
+learning phase, and leaves no figure open. (Shared helper functions are in
+helpers.py, hypothesis strategies in strategies.py.)"""
 
 import matplotlib
 import pytest
@@ -8,7 +9,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from minigrad import config  # noqa: E402
+from minigrad import backend as K, config  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +19,14 @@ def default_config():
     yield
     config.set_floatx(floatx)
     config.set_epsilon(epsilon)
+
+
+@pytest.fixture(autouse=True)
+def default_learning_phase():
+    """Every test starts and ends with the dynamic phase (the placeholder, default 0)."""
+    K.reset_learning_phase()
+    yield
+    K.reset_learning_phase()
 
 
 @pytest.fixture(autouse=True)

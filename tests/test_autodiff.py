@@ -1,5 +1,6 @@
-"""K.gradients: symbolic results, None for unconnected variables, scalar
-losses only, accumulation over several paths, and gradients of gradients."""
+"""minigrad/autodiff.py, K.gradients: symbolic results, None for unconnected
+variables, scalar losses only, accumulation over several paths, gradients of
+gradients, and each gradient in its variable's dtype."""
 
 import numpy as np
 import pytest
@@ -161,3 +162,14 @@ def test_gradcheck_refuses_a_nan_gradient():
     x = K.variable([1.0, 2.0], dtype="float64", name="x")
     with pytest.raises(mg.GradientCheckError, match=r"x\[0\]: symbolic nan"):
         mg.gradcheck(K.sum(NanGradient()(x)), [x])
+
+
+def test_a_float32_variable_mixed_with_float64_gets_a_float32_gradient():
+    from minigrad import optimizers
+    w = K.variable([1.0, 2.0], name="w")
+    loss = K.sum(w * K.constant([3.0, 4.0], dtype="float64"))
+    assert loss.dtype == np.float64
+    (g,) = K.gradients(loss, [w])
+    assert g.dtype == np.float32 and K.eval(g).tolist() == [3.0, 4.0]
+    K.function([], [], updates=optimizers.SGD(lr=0.1).get_updates(loss, [w]))([])
+    np.testing.assert_allclose(K.get_value(w), [0.7, 1.6], rtol=1e-6)

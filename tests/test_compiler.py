@@ -7,7 +7,6 @@ handed out ever changes."""
 import linecache
 import signal
 import sys
-import threading
 
 import numpy as np
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from minigrad import backend as K, compiler
 from minigrad.graph import VALUES_LOCK
 from minigrad.optimizers import Adam
+from helpers import in_threads
 
 N = 3 * compiler.BLOCK + 123  # several blocks and a shorter last one
 
@@ -142,9 +142,7 @@ def _lock_is_free():
         if VALUES_LOCK.acquire(timeout=5):
             VALUES_LOCK.release()
             taken.append(True)
-    thread = threading.Thread(target=take)
-    thread.start()
-    thread.join()
+    in_threads(take)
     return bool(taken)
 
 
@@ -189,11 +187,7 @@ def test_a_reader_in_another_thread_never_sees_half_an_in_place_update():
         for _ in range(100):
             value = K.get_value(w)
             spreads.append(float(value.max() - value.min()))
-    threads = [threading.Thread(target=job) for job in (writer, reader)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(writer, reader)
     assert set(spreads) == {0.0} and float(K.get_value(w)[0]) == 100.0
 
 

@@ -1,21 +1,16 @@
-"""The Keras 2 backend's neural-network functions: activations (relu's full
-form, elu, softplus, softsign, hard_sigmoid, softmax), l2_normalize, the
-cross-entropies (sparse included), stop_gradient, bias_add, in_top_k and
-batch normalization. NumPy references written out here, Keras 2.2's forms."""
+"""minigrad/ops/nn.py: activations (elu, softplus, softsign, hard_sigmoid,
+softmax, and relu's full form), l2_normalize, the cross-entropies (sparse
+included), stop_gradient, bias_add, in_top_k and batch normalization. NumPy
+references written out here, Keras 2.2's forms."""
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 import minigrad as mg
 from minigrad import backend as K
+from helpers import CHECK, np_axis, var64
 from strategies import arrays, axes_for, shapes
-
-CHECK = settings(max_examples=20, deadline=None)
-
-
-def var64(value):
-    return K.variable(value, dtype="float64")
 
 
 def np_softmax(x, axis=-1):
@@ -84,8 +79,7 @@ def test_l2_normalize(data):
     axis = data.draw(axes_for(len(shape)))
     value = data.draw(arrays(shape, "real"))
     x = var64(value)
-    np_ax = tuple(axis) if isinstance(axis, list) else axis
-    expected = value / np.sqrt(np.maximum(np.sum(value ** 2, axis=np_ax, keepdims=True), 1e-12))
+    expected = value / np.sqrt(np.maximum(np.sum(value ** 2, axis=np_axis(axis), keepdims=True), 1e-12))
     out = K.l2_normalize(x, axis=axis)
     assert K.int_shape(out) == shape
     np.testing.assert_allclose(K.eval(out), expected, rtol=1e-12)
@@ -98,7 +92,48 @@ def test_l2_normalize_of_zeros_is_zero():
 
 
 # --------------------------------------------------------------------------
-# Losses
+# Losses (Keras 2.2's formulas)
+
+def keras_categorical_crossentropy(target, output, eps=1e-7):
+    output = output / output.sum(-1, keepdims=True)
+    return -(target * np.log(np.clip(output, eps, 1 - eps))).sum(-1)
+
+
+@CHECK
+@given(batch=st.integers(1, 4), classes=st.integers(2, 5), data=st.data())
+def test_categorical_crossentropy(batch, classes, data):
+    logits_value = data.draw(arrays((batch, classes)))
+    target_value = np.eye(classes)[np.arange(batch) % classes]
+    logits = var64(logits_value)
+    target = K.constant(target_value, dtype="float64")
+    probabilities = np.exp(logits_value) / np.exp(logits_value).sum(-1, keepdims=True)
+    expected = keras_categorical_crossentropy(target_value, probabilities)
+    for loss in (K.categorical_crossentropy(target, K.softmax(logits)),
+                 K.categorical_crossentropy(target, logits, from_logits=True)):
+        assert loss.shape == (batch,)
+        np.testing.assert_allclose(K.eval(loss), expected, rtol=1e-9)
+        assert mg.gradcheck(loss, [logits])
+
+
+def test_categorical_crossentropy_clips_as_keras_does():
+    loss = K.categorical_crossentropy(K.constant([[1.0, 0.0]]), K.constant([[0.0, 1.0]]))
+    np.testing.assert_allclose(K.eval(loss), [-np.log(np.float32(1e-7))], rtol=1e-6)
+
+
+@CHECK
+@given(shape=shapes(min_rank=1), data=st.data())
+def test_binary_crossentropy(shape, data):
+    logits_value = data.draw(arrays(shape))
+    target_value = (data.draw(arrays(shape, "unit")) > 0.5).astype(float)
+    logits = var64(logits_value)
+    target = K.constant(target_value, dtype="float64")
+    p = 1 / (1 + np.exp(-logits_value))
+    expected = -(target_value * np.log(p) + (1 - target_value) * np.log(1 - p))
+    for loss in (K.binary_crossentropy(target, K.sigmoid(logits)),
+                 K.binary_crossentropy(target, logits, from_logits=True)):
+        np.testing.assert_allclose(K.eval(loss), expected, rtol=1e-9)
+        assert mg.gradcheck(loss, [logits])
+
 
 @CHECK
 @given(data=st.data(), from_logits=st.booleans())
@@ -286,3 +321,9 @@ def test_sparse_crossentropy_takes_whole_float_labels_and_refuses_fractions():
     for bad in ([0.5, 1.0], [1.0, np.nan]):
         with pytest.raises(mg.EvaluationError, match="labels must be whole numbers, got (0.5|nan)"):
             f([bad])
+
+
+def test_softmax_of_integers_is_floatx_both_statically_and_when_computed():
+    x = K.variable([[1, 2]], dtype="int32")
+    y = K.softmax(x)
+    assert y.dtype == np.float32 and K.eval(y).dtype == np.float32

@@ -1,27 +1,12 @@
-"""Traces: their values are the executor's, and nothing changes before the commit."""
+"""minigrad/trace.py: a trace records the values the executor computes, and
+nothing changes before the commit."""
 
 import numpy as np
 import pytest
 
 from minigrad import backend as K
 from minigrad.graph import Op
-from minigrad.viz import trace_table_html
-
-
-def regression_step(lr=0.1):
-    x = K.placeholder(shape=(None, 2), name="x")
-    y = K.placeholder(shape=(None,), name="y")
-    w = K.variable([0.5, -0.25], dtype="float64", name="w")
-    b = K.variable(0.1, dtype="float64", name="b")
-    error = K.sum(x * w, axis=1) + b - y
-    loss = K.mean(K.square(error))
-    loss.name = "loss"
-    gw, gb = K.gradients(loss, [w, b])
-    updates = [K.update_sub(w, lr * gw), K.update_sub(b, lr * gb)]
-    return x, y, w, b, loss, updates
-
-
-FEEDS = [np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]]), np.array([1.0, 0.0, 2.0])]
+from helpers import FEEDS, regression_step
 
 
 def test_a_trace_records_the_values_the_executor_computes():
@@ -105,45 +90,3 @@ def test_a_failing_trace_changes_nothing():
         f.trace([np.ones((3, 5)), np.ones(3)])
     for ours, theirs in zip(K.batch_get_value([w, b]), before):
         np.testing.assert_array_equal(ours, theirs)
-
-
-def test_the_html_table_lists_every_step_and_update():
-    x, y, w, b, loss, updates = regression_step()
-    trace = K.function([x, y], [loss], updates=updates).trace(FEEDS)
-    table = trace._repr_html_()
-    assert table == trace_table_html(trace)
-    assert table.count("<tr>") == 1 + len(trace.steps) + 1 + len(trace.updates)
-    assert "<td>loss</td>" in table and "value before the call" in table
-    assert "fed" in table and "largest change" in table
-
-
-def test_the_widget_steps_through_the_trace():
-    ipywidgets = pytest.importorskip("ipywidgets")
-    x, y, w, b, loss, updates = regression_step()
-    trace = K.function([x, y], [loss]).trace(FEEDS)
-    widget = trace.widget()
-    assert isinstance(widget, ipywidgets.VBox)
-    slider, image = widget.children
-    assert (slider.min, slider.max) == (0, len(trace.steps) - 1)
-    first = bytes(image.value)
-    assert first.startswith(b"\x89PNG")
-    slider.value = 3                       # moving the slider redraws the picture
-    assert bytes(image.value).startswith(b"\x89PNG") and bytes(image.value) != first
-
-
-def test_without_ipywidgets_the_widget_points_to_show(monkeypatch):
-    import sys
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)     # as if not installed
-    x, y, w, b, loss, updates = regression_step()
-    trace = K.function([x, y], [loss]).trace(FEEDS)
-    with pytest.raises(ImportError, match=r"trace.show\(step\)"):
-        trace.widget()
-    assert trace.show(0).axes                                  # the fallback still draws
-
-
-def test_to_dot_can_carry_a_traces_values():
-    from minigrad.viz import to_dot
-    x, y, w, b, loss, updates = regression_step()
-    trace = K.function([x, y], [loss]).trace(FEEDS)
-    dot = to_dot(loss, trace=trace)
-    assert f"\\n= {float(trace.outputs[0]):.4g}" in dot

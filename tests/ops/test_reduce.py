@@ -1,103 +1,51 @@
-"""The Keras 2 backend's math: new elementwise functions (cos, sin, round,
-comparisons), reductions (max, min, prod, var, std, logsumexp, any, all,
-argmax, argmin) and scans (cumsum, cumprod). Values against NumPy, static
-shapes (None kept), gradients against finite differences."""
+"""minigrad/ops/reduce.py: reductions with axis (None, int, negative, list) and
+keepdims (sum, mean, max, min, prod, var, std, logsumexp, any, all, argmax,
+argmin) and scans (cumsum, cumprod). Values against NumPy, static shapes
+(None kept), gradients against finite differences."""
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, strategies as st
 
 import minigrad as mg
 from minigrad import backend as K
-from strategies import arrays, axes_for, broadcastable_pairs, shapes
-
-CHECK = settings(max_examples=20, deadline=None)
-
-
-def var64(value):
-    return K.variable(value, dtype="float64")
-
-
-def np_axis(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
-
-
-def gradient_of(loss, x):
-    (g,) = K.gradients(loss, [x])
-    return None if g is None else K.eval(g)
+from helpers import CHECK, gradient_of, np_axis, var64
+from strategies import arrays, axes_for, shapes
 
 
 # --------------------------------------------------------------------------
-# Elementwise
+# Reductions
 
-@pytest.mark.parametrize("name, op, reference", [
-    ("cos", K.cos, np.cos),
-    ("sin", K.sin, np.sin),
-    ("log", K.log, np.log),
-])
+def reduce_drawn(op, reference, data):
+    """``op`` and its NumPy ``reference`` on a drawn float64 variable ``x`` of rank >= 1,
+    over a drawn axis (None, an int, negative, or a list) with drawn keepdims:
+    ``(x, axis, out, expected)``."""
+    shape = data.draw(shapes(min_rank=1))
+    axis = data.draw(axes_for(len(shape)))
+    keepdims = data.draw(st.booleans())
+    value = data.draw(arrays(shape))
+    x = var64(value)
+    out = op(x, axis=axis, keepdims=keepdims)
+    return x, axis, out, reference(value, axis=np_axis(axis), keepdims=keepdims)
+
+
+#: The reductions that add entries up (the others are REDUCTIONS below).
+SUMS = {
+    "sum": (K.sum, np.sum),
+    "mean": (K.mean, np.mean),
+    "logsumexp": (K.logsumexp, lambda x, axis, keepdims: np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SUMS))
 @CHECK
 @given(data=st.data())
-def test_unary_math_values_and_gradients(name, op, reference, data):
-    shape = data.draw(shapes())
-    value = data.draw(arrays(shape, "positive" if name == "log" else "real"))
-    x = var64(value)
-    np.testing.assert_allclose(K.eval(op(x)), reference(value), rtol=1e-13, atol=1e-15)
-    assert K.int_shape(op(x)) == shape
-    assert mg.gradcheck(op(x), [x])
+def test_reductions_over_any_axes(name, data):
+    x, axis, out, expected = reduce_drawn(*SUMS[name], data)
+    assert out.shape == np.shape(expected)
+    np.testing.assert_allclose(K.eval(out), expected, rtol=1e-12)
+    assert mg.gradcheck(out, [x])
 
-
-def test_cos_sin_of_ints_are_floatx():
-    x = K.constant([0, 1, 2], dtype="int32")
-    assert K.dtype(K.cos(x)) == "float32"
-    np.testing.assert_allclose(K.eval(K.cos(x)), np.cos([0, 1, 2]), rtol=1e-6)
-    np.testing.assert_allclose(K.eval(K.sin(x)), np.sin([0, 1, 2]), rtol=1e-6)
-
-
-@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
-def test_cos_sin_keep_every_float_dtype(dtype):
-    x = K.constant([0.5, -1.0], dtype=dtype)
-    for op, reference in ((K.cos, np.cos), (K.sin, np.sin), (K.round, np.rint)):
-        out = K.eval(op(x))
-        assert out.dtype == np.dtype(dtype) and K.dtype(op(x)) == dtype
-        np.testing.assert_allclose(out, reference(np.array([0.5, -1.0], dtype=dtype)))
-
-
-def test_round_halves_to_even_like_tf_round():
-    values = np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49, -0.51, 3.7])
-    np.testing.assert_array_equal(K.eval(K.round(K.constant(values, dtype="float64"))),
-                                  [-2, -2, -0, 0, 2, 2, 0, -1, 4])
-
-
-def test_round_has_no_gradient():
-    x = var64([0.3, 1.7])
-    assert K.gradients(K.sum(K.round(x)), [x]) == [None]
-    # and it does not swallow the gradient of other paths
-    np.testing.assert_allclose(gradient_of(K.sum(K.round(x) + 3 * x), x), [3.0, 3.0])
-
-
-@pytest.mark.parametrize("op, reference", [
-    (K.not_equal, np.not_equal), (K.less_equal, np.less_equal),
-    (K.equal, np.equal), (K.greater, np.greater),
-])
-@CHECK
-@given(pair=broadcastable_pairs(), seed=st.integers(0, 2**16))
-def test_comparisons_broadcast(op, reference, pair, seed):
-    rng = np.random.default_rng(seed)
-    a, b = (rng.integers(0, 3, size=shape).astype("float64") for shape in pair)
-    out = op(K.constant(a, dtype="float64"), K.constant(b, dtype="float64"))
-    expected = reference(a, b)
-    assert K.int_shape(out) == expected.shape and K.dtype(out) == "bool"
-    np.testing.assert_array_equal(K.eval(out), expected)
-
-
-def test_comparisons_have_no_gradient():
-    x = var64([1.0, 2.0])
-    loss = K.sum(K.cast(K.not_equal(x, 1.0), "float64") * K.cast(K.less_equal(x, 1.0), "float64"))
-    assert K.gradients(loss, [x]) == [None]
-
-
-# --------------------------------------------------------------------------
-# Reductions with axis (None, int, negative, list) and keepdims
 
 def np_logsumexp(x, axis=None, keepdims=False):
     m = np.max(x, axis=axis, keepdims=True)
@@ -119,20 +67,20 @@ REDUCTIONS = {
 @CHECK
 @given(data=st.data())
 def test_reductions_values_shapes_and_gradients(name, data):
-    op, reference = REDUCTIONS[name]
-    shape = data.draw(shapes(min_rank=1))
-    axis = data.draw(axes_for(len(shape)))
-    keepdims = data.draw(st.booleans())
-    value = data.draw(arrays(shape, "real"))
-    x = var64(value)
-    out = op(x, axis=axis, keepdims=keepdims)
-    expected = reference(value, axis=np_axis(axis), keepdims=keepdims)
+    x, axis, out, expected = reduce_drawn(*REDUCTIONS[name], data)
     assert K.int_shape(out) == np.shape(expected)
     np.testing.assert_allclose(K.eval(out), expected, rtol=1e-12, atol=1e-14)
     if name == "std":  # sqrt has no derivative at a zero variance (one entry)
+        shape = K.int_shape(x)
         axes = range(len(shape)) if axis is None else np.atleast_1d(axis)
         assume(np.prod([shape[a] for a in axes]) > 1)
     assert mg.gradcheck(out, [x])
+
+
+def test_reductions_keep_unknown_dimensions():
+    x = K.placeholder(shape=(None, 3, 4))
+    assert K.int_shape(K.sum(x, axis=1)) == (None, 4)
+    assert K.int_shape(K.mean(x, axis=[1, 2], keepdims=True)) == (None, 1, 1)
 
 
 @pytest.mark.parametrize("name", sorted(REDUCTIONS) + ["any", "all", "argmax", "argmin"])
@@ -150,11 +98,28 @@ def test_reductions_keep_unknown_dims(name):
     assert K.int_shape(op(x)) == ()
 
 
+def test_reduction_axis_errors_name_the_op():
+    with pytest.raises(ValueError, match="sum: axis 2 is out of range for a tensor of rank 2"):
+        K.sum(K.placeholder(shape=(None, 3)), axis=2)
+    with pytest.raises(ValueError, match="repeated axis"):
+        K.mean(K.placeholder(shape=(2, 3)), axis=[1, -1])
+
+
 @pytest.mark.parametrize("op", [K.max, K.min, K.prod, K.var, K.std, K.any, K.all, K.argmax,
                                 K.cumsum, K.cumprod])
 def test_reductions_reject_bad_axes(op):
     with pytest.raises(ValueError, match="out of range"):
         op(K.placeholder(shape=(2, 3)), axis=2)
+
+
+def test_mean_gradient_uses_the_run_time_batch_size():
+    x = K.placeholder(shape=(None, 2))
+    w = K.variable([[1.0], [2.0]])
+    (g,) = K.gradients(K.mean(K.dot(x, w)), [w])
+    f = K.function([x], [g])
+    batch = np.arange(8.0).reshape(4, 2)
+    np.testing.assert_allclose(f([batch])[0], batch.mean(axis=0, keepdims=True).T)
+    np.testing.assert_allclose(f([batch[:1]])[0], batch[:1].T)
 
 
 def test_max_min_gradient_is_shared_among_ties_as_in_tensorflow():
@@ -181,6 +146,11 @@ def test_prod_second_derivative(data):
     x = var64(value)
     (g,) = K.gradients(K.prod(x), [x])
     assert mg.gradcheck(g, [x])
+
+
+def test_logsumexp_is_stable_over_all_axes():
+    assert K.eval(K.logsumexp(K.constant([1e4, 1e-4], dtype="float64"))) == 1e4
+    assert np.isfinite(K.eval(K.logsumexp(K.constant([-1e4, -1e4]))))
 
 
 def test_logsumexp_is_stable():
@@ -278,9 +248,3 @@ def test_cumsum_second_derivative_and_exclusive_reverse_flags():
     np.testing.assert_array_equal(K.eval(K.cumprod(x, exclusive=True, reverse=True)), [6, 3, 1])
     (g,) = K.gradients(K.sum(K.square(K.cumprod(x))), [x])
     assert mg.gradcheck(g, [x])
-
-
-def test_round_of_ints_is_unchanged():
-    x = K.constant([1, -2, 3], dtype="int32")
-    assert K.dtype(K.round(x)) == "int32"
-    np.testing.assert_array_equal(K.eval(K.round(x)), [1, -2, 3])
