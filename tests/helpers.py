@@ -1,12 +1,13 @@
 """Helpers shared by several test files, written once: the hypothesis settings
 of the op tests, float64 variables, the shape-value-gradient check, NumPy's
-spelling of an axis, running jobs in threads, and a small regression step to
-trace. (Hypothesis strategies are in strategies.py; what the viz tests read
-off a figure is in figures.py.)"""
+spelling of an axis, running jobs in threads, a small regression step to
+trace, and tables of refused arguments. (Hypothesis strategies are in
+strategies.py; what the viz tests read off a figure is in figures.py.)"""
 
 import threading
 
 import numpy as np
+import pytest
 from hypothesis import settings
 
 import minigrad as mg
@@ -66,3 +67,14 @@ def regression_step(lr=0.1):
 
 #: A batch of three rows for `regression_step`: ``[x, y]``.
 FEEDS = [np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]]), np.array([1.0, 0.0, 2.0])]
+
+
+def refusal_test(cases):
+    """A test (assign it to a ``test_...`` name) that each case of ``cases``,
+    ``{id: (error, message, build)}``, raises ``error`` with a message matching
+    ``message`` when ``build()`` is called: bad input named, never a NumPy traceback."""
+    @pytest.mark.parametrize("error, message, build", list(cases.values()), ids=list(cases))
+    def test(error, message, build):
+        with pytest.raises(error, match=message):
+            build()
+    return test

@@ -7,6 +7,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import backend as K
+from helpers import refusal_test
 
 
 def test_gradients_are_graph_nodes_of_the_variables_shapes():
@@ -173,3 +174,9 @@ def test_a_float32_variable_mixed_with_float64_gets_a_float32_gradient():
     assert g.dtype == np.float32 and K.eval(g).tolist() == [3.0, 4.0]
     K.function([], [], updates=optimizers.SGD(lr=0.1).get_updates(loss, [w]))([])
     np.testing.assert_allclose(K.get_value(w), [0.7, 1.6], rtol=1e-6)
+
+
+test_bad_arguments_are_refused = refusal_test({
+    "loss not a tensor": (TypeError, "gradients: loss must be a tensor, got 3.0",
+                          lambda: K.gradients(3.0, [K.variable(1.0)])),
+})

@@ -15,7 +15,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import backend as K, executor
-from helpers import in_threads
+from helpers import in_threads, refusal_test
 
 
 def test_outputs_are_a_list_of_arrays_in_order():
@@ -587,3 +587,11 @@ def test_views_of_big_temporaries_are_not_overwritten(view, capsys):
     f = K.function([x], [view(a), K.tanh(a)])
     seen, _ = f([np.zeros((200, 200))])
     np.testing.assert_array_equal(seen, 1.0)
+
+
+test_bad_outputs_and_updates_are_refused = refusal_test({
+    "a number as output": (TypeError, "function: outputs must be tensors, got 3.0",
+                           lambda: K.function([], [3.0])),
+    "a variable as update": (TypeError, r"function: an update must be K.update\(x, new_x\) or a pair",
+                             lambda: K.function([], [], updates=[K.variable(1.0)])),
+})

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from minigrad import backend as K
+from helpers import refusal_test
 
 
 def test_static_shapes_with_unknown_dimensions():
@@ -220,3 +221,13 @@ def test_static_dtype_and_shape_match_the_computed_ones(dtype):
         assert value.dtype == node.dtype, name
         assert value.ndim == node.ndim and all(
             s is None or s == v for s, v in zip(node.shape, value.shape)), name
+
+
+test_what_is_not_a_tensor_is_refused = refusal_test({
+    "an update": (TypeError, r"an update \(<Update v <- v>\) is not a tensor; pass it in `updates=`",
+                  lambda: K.sum(K.update(K.variable(1.0, name="v"), K.variable(1.0, name="v")))),
+    "an object": (TypeError, r"cannot turn <object .*> \(dtype object\) into a tensor",
+                  lambda: K.variable(1.0) + object()),
+    "a string": (TypeError, r"cannot turn 'a' \(dtype <U1\) into a tensor",
+                 lambda: K.variable(1.0) + "a"),
+})

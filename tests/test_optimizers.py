@@ -10,6 +10,7 @@ from minigrad import backend as K, optimizers
 from minigrad.optimizers import (
     AMSGrad, Adadelta, Adagrad, Adam, Adamax, Nadam, Optimizer, RMSprop, SGD,
 )
+from helpers import refusal_test
 
 # One configuration per optimizer (and option) that exercises its whole state.
 CONFIGS = {
@@ -609,3 +610,9 @@ def test_every_running_mean_is_the_one_moving_average():
         source = inspect.getsource(module)
         assert "moving_average(" in source and "(1. - self." not in source, module.__name__
     assert K.eval(moving_average(0.75, K.constant(4.0, dtype="float64"), 8.0)) == 5.0
+
+
+test_bad_registry_arguments_are_refused = refusal_test({
+    "serialize a name": (TypeError, "serialize: expected an optimizer, got 'sgd'",
+                         lambda: optimizers.serialize("sgd")),
+})

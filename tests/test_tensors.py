@@ -8,6 +8,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import backend as K
+from helpers import refusal_test
 
 
 def test_eye():
@@ -180,3 +181,9 @@ def test_set_value_of_an_integer_variable_refuses_fractions_and_overflow():
             K.set_value(n, bad)
     K.batch_set_value([(n, np.int32(5))])
     assert K.get_value(n) == 5 and K.get_value(n).dtype == np.int64
+
+
+test_bad_leaves_are_refused = refusal_test({
+    "constant of the wrong size": (ValueError, r"constant: a value of shape \(3,\) cannot fill "
+                                   r"shape \(2,\)", lambda: K.constant([1., 2., 3.], shape=(2,))),
+})

@@ -6,6 +6,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import backend as K
+from helpers import refusal_test
 
 
 def test_map_fn_foldl_foldr():
@@ -84,3 +85,13 @@ def test_rnn_constants_unknown_batch_and_errors():
         K.rnn(step, K.placeholder(shape=(2, 3)), [K.zeros((1, 2))])
     with pytest.raises(ValueError, match="number of steps"):
         K.rnn(step, K.placeholder(shape=(2, None, 2)), [K.zeros((1, 2))])
+
+
+test_empty_sequences_are_refused = refusal_test({
+    "map_fn": (ValueError, "map_fn: elems has no entries along axis 0",
+               lambda: K.map_fn(lambda e: e, K.zeros((0, 2)))),
+    "foldl": (ValueError, "foldl: elems is empty and there is no initializer",
+              lambda: K.foldl(lambda a, e: a + e, K.zeros((0, 2)))),
+    "rnn": (ValueError, "rnn: inputs have no time steps",
+            lambda: K.rnn(lambda i, s: (i, s), K.zeros((2, 0, 3)), [K.zeros((2, 3))])),
+})

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from minigrad import backend as K
-from helpers import check, var64
+from helpers import check, var64, refusal_test
 
 
 def test_padding_functions():
@@ -48,3 +48,10 @@ def test_padding_needs_one_pair_per_spatial_axis():
         K.spatial_3d_padding(K.placeholder(shape=(1, 2, 2, 2, 1)), ((1, 1), (1, 1)))
     with pytest.raises(ValueError, match=r"temporal_padding: `padding` needs 1"):
         K.temporal_padding(K.placeholder(shape=(1, 5, 3)), (1, 2, 3))
+
+
+test_bad_arguments_are_refused = refusal_test({
+    "interpolation": (ValueError, "resize_images: interpolation should be 'nearest' or 'bilinear', "
+                      "got 'cubic'", lambda: K.resize_images(K.placeholder(shape=(1, 2, 2, 1)), 2, 2,
+                                                             "channels_last", interpolation="cubic")),
+})

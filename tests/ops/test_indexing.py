@@ -8,7 +8,7 @@ from hypothesis import given, strategies as st
 
 import minigrad as mg
 from minigrad import backend as K
-from helpers import CHECK, check, var64
+from helpers import CHECK, check, var64, refusal_test
 from strategies import arrays, shapes
 
 
@@ -170,3 +170,13 @@ def test_pad_values_and_gradients(data):
     value = data.draw(arrays(shape))
     x = var64(value)
     check(mg.ops.pad(x, widths), np.pad(value, widths), [x])
+
+
+test_bad_indices_are_refused = refusal_test({
+    "two ellipses": (ValueError, r"indexing: an index can only have a single ellipsis",
+                     lambda: K.placeholder(shape=(2, 3))[..., ...]),
+    "gather from a scalar": (ValueError, r"gather: cannot gather from a scalar \(shape \(\)\)",
+                             lambda: K.gather(K.constant(1.0), K.constant([0], "int32"))),
+    "pad widths": (ValueError, r"pad: widths \(\(1, 1\),\) do not fit a tensor of shape \(2, 3\)",
+                   lambda: mg.ops.pad(K.placeholder(shape=(2, 3)), [(1, 1)])),
+})

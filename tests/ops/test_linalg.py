@@ -8,7 +8,7 @@ from hypothesis import given, strategies as st
 
 import minigrad as mg
 from minigrad import backend as K
-from helpers import CHECK, check, var64
+from helpers import CHECK, check, var64, refusal_test
 from strategies import arrays
 
 
@@ -133,3 +133,13 @@ def test_batch_dot_random_ranks_and_axes(data):
     axes = (ax - x_rank if data.draw(st.booleans()) else ax, ay - y_rank if data.draw(st.booleans()) else ay)
     x, y = var64(a), var64(b)
     check(K.batch_dot(x, y, axes=axes), np_batch_dot(a, b, (ax, ay)), [x, y])
+
+
+test_bad_axes_and_ranks_are_refused = refusal_test({
+    "batch_dot axes": (ValueError, "batch_dot: axes must be None, an int or a pair of ints, got 'a'",
+                       lambda: K.batch_dot(K.ones((2, 3)), K.ones((2, 3)), axes="a")),
+    "batch_dot axis 0": (ValueError, "batch_dot: axis 0 is the batch axis and cannot be summed over",
+                         lambda: K.batch_dot(K.ones((2, 3)), K.ones((2, 3)), axes=(0, 0))),
+    "dot of a scalar": (ValueError, r"dot: needs tensors of rank >= 1, got shapes \(\) and \(2, 3\)",
+                        lambda: K.dot(K.constant(1.0), K.ones((2, 3)))),
+})

@@ -7,6 +7,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import backend as K
+from helpers import refusal_test
 
 
 # --------------------------------------------------------------------------
@@ -175,3 +176,10 @@ def test_dropout_gradient_uses_the_same_mask():
     data = np.ones((100, 3))
     np.testing.assert_array_equal(f([data, 0])[0], data)
     assert (f([data, 1])[0] == 0).any()
+
+
+test_bad_shapes_are_refused = refusal_test({
+    "negative variable shape": (ValueError, r"random_uniform_variable: a variable needs a shape of "
+                                r"non-negative ints, got \(2, -1\)",
+                                lambda: K.random_uniform_variable((2, -1), 0, 1)),
+})

@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 import minigrad as mg
 from minigrad import backend as K
-from helpers import CHECK, check, var64
+from helpers import CHECK, check, var64, refusal_test
 from strategies import arrays, shapes
 
 
@@ -200,3 +200,14 @@ def test_batch_flatten_runs_with_unknown_dims_and_differentiates():
     f = K.function([p], [out])
     np.testing.assert_array_equal(f([np.ones((3, 2, 2))])[0], np.tile([1.0, 2, 1, 2], (3, 1)))
     assert mg.gradcheck(K.sum(K.square(out)), [w], feeds={p: np.arange(12.0).reshape(3, 2, 2)})
+
+
+test_bad_shapes_are_refused = refusal_test({
+    "concatenate nothing": (ValueError, "concatenate: needs at least one tensor",
+                            lambda: K.concatenate([])),
+    "stack nothing": (ValueError, "stack: needs at least one tensor", lambda: K.stack([])),
+    "two free dimensions": (ValueError, r"reshape: invalid target shape \(-1, -1\)",
+                            lambda: K.reshape(K.ones((2, 3)), (-1, -1))),
+    "batch_flatten a scalar": (ValueError, r"batch_flatten: needs a tensor of rank >= 1",
+                               lambda: K.batch_flatten(K.constant(1.0))),
+})

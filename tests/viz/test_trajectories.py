@@ -7,6 +7,7 @@ import pytest
 from minigrad import optimizers, surfaces
 from minigrad.viz import animate_trajectories, plot_trajectories
 from figures import lines_by_gid
+from helpers import refusal_test
 
 
 def test_plot_trajectories_draws_one_full_path_per_optimizer():
@@ -90,3 +91,9 @@ def test_an_animation_is_big_enough_to_read(tmp_path):
     # 9-point legend text at the frames' 100 dpi is 12.5 pixels high
     from minigrad.viz.trajectories import TEXT
     assert TEXT * 100 / 72 >= 12
+
+
+test_nothing_to_plot_is_refused = refusal_test({
+    "no runs": (ValueError, "nothing to plot: give at least one optimizer or trajectory",
+                lambda: plot_trajectories("rosenbrock", {})),
+})
