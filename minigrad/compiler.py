@@ -155,6 +155,11 @@ def _consumers(order):
 #: (``K.sqrt`` clips its argument at zero first).
 ELEMENTWISE = {np.clip}
 
+#: NumPy functions that are a Python wrapper around one ufunc, and that ufunc:
+#: the program calls the ufunc itself, on the same numbers (``np.clip`` checks
+#: for ``None`` bounds, which a graph never has, and costs five ufunc calls).
+UFUNC_BEHIND = {np.clip: (np._core if hasattr(np, "_core") else np.core).umath.clip}  # NumPy 2, 1
+
 
 def _fusible(node):
     """A NumPy ufunc (or ``np.clip``) on big float arrays whose inputs are the
@@ -313,6 +318,8 @@ class Source:
             self.kernels[id(kernel)] = _kernel_name(kernel, node.op, self.names, self.namespace)
         name = self.kernels[id(kernel)]
         comment = "" if name.startswith("np.") else f"  # {node.op!r}"
+        if kernel in UFUNC_BEHIND:
+            comment = f"  # the ufunc np.{kernel.__name__} calls"
         return f"{name}({', '.join(args)}){comment}"
 
 
@@ -510,8 +517,13 @@ def _tuple(items):
 
 
 def _kernel_name(kernel, op, names, namespace):
-    """``np.tanh`` for a NumPy function, else a fresh name bound in the namespace."""
+    """``np.tanh`` for a NumPy function (``clip_ufunc`` for the ufunc behind
+    ``np.clip``), else a fresh name bound in the namespace."""
     public = getattr(kernel, "__name__", None)
+    if kernel in UFUNC_BEHIND:
+        name = names.new(public + "_ufunc")
+        namespace[name] = UFUNC_BEHIND[kernel]
+        return name
     if public and getattr(np, public, None) is kernel:
         return f"np.{public}"
     name = names.new(op.name + "_op")
