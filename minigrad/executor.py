@@ -35,6 +35,7 @@ so tracing costs nothing when it is off.
 """
 
 import contextlib
+import operator
 import signal
 import threading
 import traceback
@@ -148,7 +149,7 @@ class Function:
             raise TypeError(f"{self.name}: pass the arrays in one list, one per input "
                             f"{[node.name for node in self.inputs]}: f([a, b]), not f(a, b)")
         arrays = self._check_feeds(feeds)
-        fed = {id(array) for array in arrays}
+        fed = {id(array) for array in arrays} if arrays else _NOTHING_FED
         with VALUES_LOCK:
             outputs, checked, tail = self._step(arrays, fed, self._run_or_explain)
             self._commit(checked, tail)
@@ -194,7 +195,7 @@ class Function:
             names = ", ".join(repr(node.name) for node in self._unfed)
             raise ValueError(f"{self.name}: placeholder {names} is needed but is not among the "
                              f"function's inputs {[node.name for node in self.inputs]}")
-        if not isinstance(feeds, (list, tuple)):
+        if type(feeds) is not list and not isinstance(feeds, (list, tuple)):
             raise TypeError(f"{self.name}: call it with a list of arrays, one per input "
                             f"{[node.name for node in self.inputs]}; got {type(feeds).__name__}")
         if len(feeds) != len(self.inputs):
@@ -207,7 +208,7 @@ class Function:
         variables, ``run(arrays, values, draws)``, check the new values.
         If anything fails, even by an interrupt, the random ops' generators
         go back to where they were: a failed call draws nothing."""
-        old = [variable._value for variable in self._variables]
+        old = list(map(_VALUE, self._variables))
         draws = [generator.bit_generator.state for generator in self._generators]
         try:
             outputs, new_values, tail = run(arrays, old, draws)
@@ -279,11 +280,12 @@ class Function:
 
     def _checked(self, new_values, fed):
         """The arrays the updates will assign, each checked against its
-        variable and made read-only (``install`` then assigns them all)."""
+        variable and made read-only (``install`` then assigns them all).
+        (A variable never changes shape: ``set_value`` keeps it too.)"""
         arrays = []
         for variable, value in zip(self._targets, new_values):
             array = value if type(value) is np.ndarray else np.asarray(value)
-            if array.shape != variable._value.shape or array.dtype != variable.dtype:
+            if array.shape != variable.shape or array.dtype != variable.dtype:
                 raise ValueError(f"{self.name}: the update of variable {variable.name!r} computed a "
                                  f"{array.dtype.name} value of shape {array.shape}, but the variable "
                                  f"is {variable.dtype.name} of shape {variable._value.shape}; no "
@@ -295,8 +297,7 @@ class Function:
             if not flags.owndata or id(array) in fed or not (flags.writeable
                                                              or array is variable._value):
                 array = array.copy()
-                flags = array.flags
-            flags.writeable = False
+            array.setflags(False)  # write=False, passed by position: a third of the time
             arrays.append(array)
         return arrays
 
@@ -306,8 +307,9 @@ class Function:
         a fed array or an array already handed out is copied."""
         delivered, seen = [], set()
         for value in outputs:
-            array = np.asarray(value)
-            if not (array.flags.owndata and array.flags.writeable) or id(array) in fed or id(array) in seen:
+            array = value if type(value) is np.ndarray else np.asarray(value)
+            flags = array.flags
+            if not (flags.owndata and flags.writeable) or id(array) in fed or id(array) in seen:
                 array = array.copy()
             seen.add(id(array))
             delivered.append(array)
@@ -378,13 +380,20 @@ def _as_updates(updates):
 
 
 def _check_feed(placeholder, value):
-    array = convert(value, placeholder.dtype, f"placeholder {placeholder.name!r}")
-    shape = placeholder.shape
-    if array.ndim != len(shape) or any(dim is not None and dim != size
-                                       for dim, size in zip(shape, array.shape)):
+    shape, dtype = placeholder.shape, placeholder.dtype
+    if type(value) is np.ndarray and value.dtype == dtype:
+        array = value  # what ``convert`` would return, without naming the placeholder first
+    else:
+        array = convert(value, dtype, f"placeholder {placeholder.name!r}")
+    if array.shape != shape and (array.ndim != len(shape) or any(
+            dim is not None and dim != size for dim, size in zip(shape, array.shape))):
         raise ValueError(f"placeholder {placeholder.name!r} has shape {format_shape(shape)}; "
                          f"it was fed an array of shape {array.shape}")
     return array
+
+
+_VALUE = operator.attrgetter("_value")
+_NOTHING_FED = frozenset()
 
 
 class _Values(dict):
