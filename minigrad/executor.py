@@ -152,7 +152,10 @@ class Function:
         fed = {id(array) for array in arrays} if arrays else _NOTHING_FED
         with VALUES_LOCK:
             outputs, checked, tail = self._step(arrays, fed, self._run_or_explain)
-            self._commit(checked, tail)
+            if tail is None:
+                install(self._targets, checked)  # the final phase: one step nothing can split
+            else:
+                self._commit(checked, tail)
         return self._deliver(outputs, fed)
 
     def trace(self, feeds=()):
@@ -201,7 +204,8 @@ class Function:
         if len(feeds) != len(self.inputs):
             raise ValueError(f"{self.name}: expected {len(self.inputs)} arrays for inputs "
                              f"{[node.name for node in self.inputs]}, got {len(feeds)}")
-        return [_check_feed(placeholder, value) for placeholder, value in zip(self.inputs, feeds)]
+        return [_check_feed(placeholder, value) for placeholder, value in zip(self.inputs, feeds)] \
+            if feeds else []
 
     def _step(self, arrays, fed, run):
         """A call's work up to the assignment, under the lock: read the
@@ -209,7 +213,8 @@ class Function:
         If anything fails, even by an interrupt, the random ops' generators
         go back to where they were: a failed call draws nothing."""
         old = list(map(_VALUE, self._variables))
-        draws = [generator.bit_generator.state for generator in self._generators]
+        draws = [generator.bit_generator.state for generator in self._generators] \
+            if self._generators else ()
         try:
             outputs, new_values, tail = run(arrays, old, draws)
             return outputs, self._checked(new_values, fed), tail
@@ -218,13 +223,10 @@ class Function:
             raise
 
     def _commit(self, checked, tail):
-        """The final phase: assign the new values; first, if the update tail
-        is to be written in place (``tail`` is ``(run, arrays, destinations)``),
-        write it. Everything that could fail has run; an interrupt arriving
-        now is held back until every variable has its new value."""
-        if tail is None:
-            install(self._targets, checked)
-            return
+        """The final phase when the update tail is to be written in place
+        (``tail`` is ``(run, arrays, destinations)``): write it, then assign
+        the new values. Everything that could fail has run; an interrupt
+        arriving now is held back until every variable has its new value."""
         run, arrays, destinations = tail
         with _interrupts_held():
             run(arrays, destinations)
@@ -311,7 +313,8 @@ class Function:
             flags = array.flags
             if not (flags.owndata and flags.writeable) or id(array) in fed or id(array) in seen:
                 array = array.copy()
-            seen.add(id(array))
+            if len(outputs) > 1:
+                seen.add(id(array))
             delivered.append(array)
         return delivered
 
