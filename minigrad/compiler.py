@@ -508,9 +508,9 @@ class Claim:
         for update in self.updates:
             variable, own = update.variable, update.variable._value
             if variable in self.allowed and not variable.is_lent() and id(own) not in fed:
-                own.flags.writeable = True
+                own.setflags(True)  # write=True, by position (a third of the time by keyword)
                 destination = own.view()  # writable; the variable's array stays read-only
-                own.flags.writeable = False
+                own.setflags(False)
             else:  # a new array, frozen by the executor's checks; the view stays writable
                 own = np.empty(variable.shape, variable.dtype)
                 destination = own.view()
