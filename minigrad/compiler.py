@@ -262,6 +262,27 @@ def last_uses(order, kept):
     return dying
 
 
+def schedule(order, kept):
+    """The node-by-node run's program (very large graphs, traces, replays):
+    one ``(node, kernel, inputs, dying)`` per op, in ``order``, where
+    ``dying`` lists the inputs it is the last to read (as ``last_uses``; not
+    leaves nor ``kept``). One backward walk: the first reader met going
+    backwards is the last one."""
+    steps, read = [], set(kept)
+    for node in reversed(order):
+        op = node.op
+        if op is None:
+            continue
+        dying = ()
+        for source in node.inputs:
+            if source.op is not None and source not in read:
+                read.add(source)
+                dying += (source,)
+        steps.append((node, op.kernel(), node.inputs, dying))
+    steps.reverse()
+    return steps
+
+
 def _reusable_buffer(node, kernel, dead, fresh):
     """An input dying at this step whose array can take ``node``'s result.
 

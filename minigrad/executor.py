@@ -35,6 +35,7 @@ so tracing costs nothing when it is off.
 """
 
 import contextlib
+import functools
 import operator
 import signal
 import threading
@@ -125,23 +126,24 @@ class Function:
 
         self.order = topological_order(self.outputs + [update.value for update in self.updates])
         fed = set(self.inputs)
+        leaves = [node for node in self.order if node.op is None]
         # What a call reads from the nodes themselves: variables, and the
         # placeholders with a default (the learning phase) that are not fed.
-        self._unfed = [node for node in self.order if isinstance(node, Placeholder)
+        self._unfed = [node for node in leaves if isinstance(node, Placeholder)
                        and not isinstance(node, PlaceholderWithDefault) and node not in fed]
-        self._variables = [node for node in self.order if node not in fed
+        self._variables = [node for node in leaves if node not in fed
                            and isinstance(node, (Variable, PlaceholderWithDefault))]
         self._targets = [update.variable for update in self.updates]
-        self._dying = compiler.last_uses(self.order, set(self.outputs) | {u.value for u in self.updates})
         self._generators = list({id(node.op): node.op.generator for node in self.order
                                  if getattr(node.op, "generator", None) is not None}.values())
-        if sum(node.op is not None for node in self.order) <= CODEGEN_LIMIT:
+        if len(self.order) - len(leaves) <= CODEGEN_LIMIT:
             self.plan = compiler.plan(self)
             self.source, namespace, fn_name = compiler.emit(self.plan)
             self._run = compiler.load(self, self.source, namespace, fn_name)
         else:
             self.plan = None
             self.source, self._run = None, self._run_stepwise
+            self._steps  # the node-by-node program, made now, while compiling
 
     # ----------------------------------------------------------------- calling
     def __call__(self, feeds=(), *more):
@@ -251,23 +253,27 @@ class Function:
         for generator, state in zip(self._generators, draws):
             generator.bit_generator.state = state
 
+    @functools.cached_property
+    def _steps(self):
+        """``compiler.schedule``: each op's kernel, inputs and the values dying after it."""
+        return compiler.schedule(self.order, set(self.outputs) | {u.value for u in self.updates})
+
     def _evaluate(self, arrays, variable_values, keep=False):
         """Every node's value, computed one node at a time (the slow, visible
         path). Unless ``keep`` (a trace keeps them all), each value is dropped
         after its last use, as the generated code's ``del`` lines do."""
         values = _Values(zip(self.inputs, arrays))
         values.update(zip(self._variables, variable_values))
-        for node in self.order:
-            if node.op is not None:
-                args = [values[source] for source in node.inputs]
+        value_of = values.__getitem__
+        with collector_paused():  # many small objects come and go: no collector passes
+            for node, kernel, inputs, dying in self._steps:
                 try:
-                    values[node] = node.op.kernel()(*args)
+                    values[node] = kernel(*map(value_of, inputs))
                 except Exception as error:
-                    raise _explain(node, args, error) from error
-                if not keep:
-                    for source in self._dying.get(node, ()):
+                    raise _explain(node, [values[source] for source in inputs], error) from error
+                if dying and not keep:
+                    for source in dying:
                         del values[source]
-                del args
         return values
 
     def _run_stepwise(self, arrays, variable_values):
