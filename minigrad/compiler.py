@@ -403,20 +403,23 @@ def emit_tail_call(plan, src):
     """The lines that claim the tail's destinations and, unless it will run
     in place after the checks, run it now; returns the ``pending`` expression."""
     tail = set(plan.tail)
-    src.tail_args = list(dict.fromkeys(source for node in plan.tail for source in node.inputs
-                                       if source not in tail))
+    # A single number fixed while compiling (a constant, a folded op) is a
+    # 0-d array the tail reads by its name, as the program does: not an argument.
+    src.tail_args = list(dict.fromkeys(
+        source for node in plan.tail for source in node.inputs if source not in tail
+        and not (source.shape == () and src.ident[source] in src.namespace)))
     src.tail_name = src.names.new(src.fn_name + "_tail")
     claim = src.names.new("claim")
     src.namespace[claim] = Claim(plan.tail_updates, plan.in_place)
     targets = _tuple(src.ident[update.value] for update in plan.tail_updates)
-    call_args = ", ".join(src.ident[node] for node in src.tail_args)
+    call_args = _tuple(src.ident[node] for node in src.tail_args)
     src.lines += [
         f"    # pass in place: {len(plan.in_place)} of {len(plan.tail_updates)} updates may be "
         "written into their variables' own buffers (Claim says which, now)",
         f"    {targets}, destinations, in_place = {claim}(feeds)",
-        f"    tail = ({src.tail_name}, ({call_args}), destinations)",
+        f"    tail = ({src.tail_name}, {call_args}, destinations)",
         "    if not in_place:  # the tail runs now, into new arrays",
-        f"        {src.tail_name}(({call_args}), destinations)",
+        f"        {src.tail_name}({call_args}, destinations)",
         "        tail = None"]
     return "tail"
 
