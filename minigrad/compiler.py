@@ -475,7 +475,9 @@ def _tail_body(plan, src, ops, sliced):
     """One block's lines for ``ops``: big inputs and destinations sliced
     (if ``sliced``), then one ufunc call per op into a scratch buffer or its
     destination; an update whose variable is still read later in the block
-    is copied in at the end."""
+    is copied in at the end. Between the last read of a variable's old value
+    and its new value, its destination serves as scratch (``_lent_destination``):
+    in place, that is ``m *= beta_1`` rather than a write to another buffer."""
     ident, size = src.ident, np.prod(ops[0].shape)
     updates = {update.value: update for update in plan.tail_updates if update.value in ops}
     last = {}
@@ -491,14 +493,18 @@ def _tail_body(plan, src, ops, sliced):
         where[key] = src.names.new(ident[key] + "_b") if sliced else ident[key]
         if sliced:
             body.append(f"{where[key]} = {ident[key]}[lo:hi]")
-    free, late, blocks = {}, [], set()
+    free, late, blocks, held = {}, [], set(), {}
     for i, node in enumerate(ops):
         for source in dict.fromkeys(node.inputs):  # dying here: its buffer may take the result
             if last[source] == i and where[source] in blocks and source not in updates:
                 free[source.dtype].append(where[source])
         update = updates.get(node)
+        lent = None if update else _lent_destination(node, i, ops, updates, last, held)
+        comment = f"  # pass fuse: in {where[lent]} until {ident[lent.value]}" if lent else ""
         if update is not None and last.get(update.variable, -1) <= i:
             target = where[update]
+        elif lent is not None:
+            target = where[lent]
         else:
             pool = free.setdefault(node.dtype, [])
             target = pool.pop() if pool else src.new_scratch(node.dtype)
@@ -507,9 +513,23 @@ def _tail_body(plan, src, ops, sliced):
                 late.append(f"{where[update]}[...] = {target}  # after the last read of "
                             f"{update.variable.name}'s old value")
         args = [where[source] for source in node.inputs] + [f"out={target}"]
-        body.append(f"{ident[node]} = {src.call(node, args)}")
+        body.append(f"{ident[node]} = {src.call(node, args)}{comment}")
         where[node] = target
     return body + late
+
+
+def _lent_destination(node, i, ops, updates, last, held):
+    """The update whose destination may hold ``node`` (the ``i``-th op) for a
+    while: of its dtype, its variable's old value read for the last time by
+    now, its own value computed later and no earlier than ``node``'s last
+    read, and nothing else held there still to be read. ``held`` notes it."""
+    for value, update in updates.items():
+        at, holder = ops.index(value), held.get(update)
+        if (value.dtype == node.dtype and last.get(update.variable, -1) <= i < at
+                and last.get(node, at) <= at and (holder is None or last[holder] <= i)):
+            held[update] = node
+            return update
+    return None
 
 
 class Claim:
