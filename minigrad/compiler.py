@@ -15,7 +15,9 @@ function a reader can hold on one screen, with the plan passed explicitly.
      temporary per op. Each op still runs as the same NumPy ufunc on the same
      numbers in the same order, so the results are bit for bit those of the
      unfused program; only the memory traffic changes. (XLA and tinygrad
-     fuse elementwise chains the same way.)
+     fuse elementwise chains the same way.) Once a variable's old value is
+     read for the last time, its destination holds the intermediates that
+     lead to its new value (``m *= beta_1``);
    * *in place* (``in_place_pass``): which of the tail's updates may write
      their new value into the variable's own buffer, as Theano's destroy
      handler lets an op overwrite an input that nothing later reads. A
@@ -26,11 +28,14 @@ function a reader can hold on one screen, with the plan passed explicitly.
      be fed as an input; otherwise the tail writes a new array, as before;
    * *liveness* (``liveness_pass``): after its last use each temporary is
      deleted, or, if big, its buffer takes the result of the op that
-     consumed it (``np.add(a, b, out=a)``).
+     consumed it (``np.add(a, b, out=a)``). A graph too big to write out is
+     run node by node from ``schedule``, which frees values alike.
 
 2. **emit** (``emit``) -- the plan written out as Python source, one line
    per op; a comment names the pass behind every line that is not a plain
-   NumPy call.
+   NumPy call. A ufunc with a 0-d result is asked for an array (``out=...``),
+   not a NumPy scalar, and ``np.clip`` is called as the ufunc behind it:
+   the same numbers, at a third of the cost on small arrays.
 3. **load** (``load``) -- compile the source, register it with ``linecache``
    (tracebacks show its lines), return the callable.
 
