@@ -443,10 +443,14 @@ def emit_tail(plan, src):
     out += ["", "", f"def {src.tail_name}(arrays, destinations):",
             f"    # pass fuse: {len(plan.tail)} elementwise ops on arrays of {sizes} entries, in "
             f"blocks of {BLOCK} entries (one block up to {2 * BLOCK})",
-            f"    {_tuple(args)} = (array.reshape(-1 if array.size > 1 else ()) "
-            "for array in arrays)  # single numbers as 0-d arrays: NumPy's fastest loops",
-            f"    {_tuple(ident[u] for u in plan.tail_updates)} = "
-            "(array.reshape(-1) for array in destinations)"]
+            f"    {_tuple(args)} = arrays",
+            f"    {_tuple(ident[u] for u in plan.tail_updates)} = destinations"]
+    for name, shape in [(ident[node], node.shape) for node in src.tail_args] + [
+            (ident[update], update.variable.shape) for update in plan.tail_updates]:
+        if np.prod(shape) == 1 and shape != ():
+            out.append(f"    {name} = {name}.reshape(())  # one number, 0-d: NumPy's fastest loops")
+        elif len(shape) > 1:
+            out.append(f"    {name} = {name}.reshape(-1)  # flat: a block is a slice of it")
     loops = [_tail_loop(plan, src, size) for size in sizes]
     length = max(_block_length(size) for size in sizes)
     for name, dtype in src.scratch:
