@@ -337,16 +337,18 @@ class Source:
         self.block_names.append(self.names.new("block"))
         return self.block_names[-1]
 
-    def call(self, node, args):
-        """``kernel(args)`` for ``node``, the kernel named once."""
+    def call(self, node, args, note=""):
+        """``kernel(args)`` for ``node``, the kernel named once; a comment
+        says what a name that is not NumPy's stands for, then ``note``."""
         kernel = node.op.kernel()
         if id(kernel) not in self.kernels:
             self.kernels[id(kernel)] = _kernel_name(kernel, node.op, self.names, self.namespace)
         name = self.kernels[id(kernel)]
-        comment = "" if name.startswith("np.") else f"  # {node.op!r}"
+        notes = [] if name.startswith("np.") else [repr(node.op)]
         if kernel in UFUNC_BEHIND:
-            comment = f"  # the ufunc np.{kernel.__name__} calls"
-        return f"{name}({', '.join(args)}){comment}"
+            notes = [f"the ufunc np.{kernel.__name__} calls"]
+        comment = "; ".join(notes + [note] if note else notes)
+        return f"{name}({', '.join(args)})" + (f"  # {comment}" if comment else "")
 
 
 def emit(plan):
@@ -502,14 +504,21 @@ def _tail_body(plan, src, ops, sliced):
         where[key] = src.names.new(ident[key] + "_b") if sliced else ident[key]
         if sliced:
             body.append(f"{where[key]} = {ident[key]}[lo:hi]")
-    free, late, blocks, held = {}, [], set(), {}
+    return body + _tail_calls(src, ops, updates, last, where)
+
+
+def _tail_calls(src, ops, updates, last, where):
+    """The ufunc call of each op of a block, each writing into its update's
+    destination, a destination lent to it, or a scratch block (taken again
+    after its last read); then the copies of the updates computed early."""
+    body, free, late, blocks, held = [], {}, [], set(), {}
     for i, node in enumerate(ops):
         for source in dict.fromkeys(node.inputs):  # dying here: its buffer may take the result
             if last[source] == i and where[source] in blocks and source not in updates:
                 free[source.dtype].append(where[source])
         update = updates.get(node)
         lent = None if update else _lent_destination(node, i, ops, updates, last, held)
-        comment = f"  # pass fuse: in {where[lent]} until {ident[lent.value]}" if lent else ""
+        note = f"pass fuse: in {where[lent]} until {src.ident[lent.value]}" if lent else ""
         if update is not None and last.get(update.variable, -1) <= i:
             target = where[update]
         elif lent is not None:
@@ -522,7 +531,7 @@ def _tail_body(plan, src, ops, sliced):
                 late.append(f"{where[update]}[...] = {target}  # after the last read of "
                             f"{update.variable.name}'s old value")
         args = [where[source] for source in node.inputs] + [f"out={target}"]
-        body.append(f"{ident[node]} = {src.call(node, args)}{comment}")
+        body.append(f"{src.ident[node]} = {src.call(node, args, note)}")
         where[node] = target
     return body + late
 

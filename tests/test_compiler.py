@@ -285,3 +285,26 @@ def test_zero_d_ufunc_results_are_arrays_with_the_numbers_of_scalars():
     assert type(compiled) is np.ndarray and compiled.shape == ()
     assert compiled == traced.outputs[0] and K.get_value(t) == 4.0
     assert type(t._value) is np.ndarray and not t._value.flags.writeable
+
+
+@pytest.mark.parametrize("rule", [
+    lambda w, v, x: (w * 0.9 + x * 0.1, v * 0.5 + w),           # v's rule reads w's old value late
+    lambda w, v, x: ((w + x) * (w - x), K.sqrt(v * v + 1.0) - w),
+    lambda w, v, x: (x * 2.0 - v, w * v * x),                    # each reads the other's old value
+])
+def test_destinations_holding_intermediates_give_the_bits_of_the_op_by_op_program(rule):
+    rng = np.random.default_rng(1)
+    start = [rng.standard_normal(N).astype("float32") for _ in range(2)]
+    data = rng.standard_normal(N).astype("float32")
+    results = []
+    for traced in (False, True):
+        w, v = K.variable(start[0], name="w"), K.variable(start[1], name="v")
+        x = K.placeholder(shape=(N,), name="x")
+        new_w, new_v = rule(w, v, x)
+        f = K.function([x], [], updates=[K.update(w, new_w), K.update(v, new_v)])
+        assert "pass fuse" in f.source
+        for _ in range(2):
+            f.trace([data]) if traced else f([data])
+        results.append([K.get_value(w), K.get_value(v)])
+    for fused, plain in zip(*results):
+        np.testing.assert_array_equal(fused, plain)
