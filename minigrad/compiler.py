@@ -489,16 +489,16 @@ def _tail_body(plan, src, ops, sliced):
     is copied in at the end. Between the last read of a variable's old value
     and its new value, its destination serves as scratch (``_lent_destination``):
     in place, that is ``m *= beta_1`` rather than a write to another buffer."""
-    ident, size = src.ident, np.prod(ops[0].shape)
-    updates = {update.value: update for update in plan.tail_updates if update.value in ops}
+    ident, size, computed = src.ident, np.prod(ops[0].shape), set(ops)
+    updates = {update.value: update for update in plan.tail_updates if update.value in computed}
     last = {}
     for i, node in enumerate(ops):
         for source in node.inputs:
             last[source] = i
     body, where = [], {}
-    big = [s for s in dict.fromkeys(s for n in ops for s in n.inputs) if s not in set(ops)
-           and np.prod(s.shape) == size] + list(updates.values())
-    for key in dict.fromkeys(s for n in ops for s in n.inputs if s not in set(ops)):
+    read = [s for s in dict.fromkeys(s for n in ops for s in n.inputs) if s not in computed]
+    big = [s for s in read if np.prod(s.shape) == size] + list(updates.values())
+    for key in read:
         where[key] = ident[key]
     for key in big:
         where[key] = src.names.new(ident[key] + "_b") if sliced else ident[key]
@@ -512,12 +512,17 @@ def _tail_calls(src, ops, updates, last, where):
     destination, a destination lent to it, or a scratch block (taken again
     after its last read); then the copies of the updates computed early."""
     body, free, late, blocks, held = [], {}, [], set(), {}
+    at = {value: i for i, value in enumerate(ops) if value in updates}
+    opening, open_ = {}, []  # the destinations free from the last read of the old value on
+    for value, update in updates.items():
+        opening.setdefault(max(last.get(update.variable, -1), 0), []).append(update)
     for i, node in enumerate(ops):
+        open_ = [update for update in open_ if at[update.value] > i] + opening.get(i, [])
         for source in dict.fromkeys(node.inputs):  # dying here: its buffer may take the result
             if last[source] == i and where[source] in blocks and source not in updates:
                 free[source.dtype].append(where[source])
         update = updates.get(node)
-        lent = None if update else _lent_destination(node, i, ops, updates, last, held)
+        lent = None if update else _lent_destination(node, i, open_, at, last, held)
         note = f"pass fuse: in {where[lent]} until {src.ident[lent.value]}" if lent else ""
         if update is not None and last.get(update.variable, -1) <= i:
             target = where[update]
@@ -536,15 +541,16 @@ def _tail_calls(src, ops, updates, last, where):
     return body + late
 
 
-def _lent_destination(node, i, ops, updates, last, held):
+def _lent_destination(node, i, open_, at, last, held):
     """The update whose destination may hold ``node`` (the ``i``-th op) for a
-    while: of its dtype, its variable's old value read for the last time by
-    now, its own value computed later and no earlier than ``node``'s last
-    read, and nothing else held there still to be read. ``held`` notes it."""
-    for value, update in updates.items():
-        at, holder = ops.index(value), held.get(update)
-        if (value.dtype == node.dtype and last.get(update.variable, -1) <= i < at
-                and last.get(node, at) <= at and (holder is None or last[holder] <= i)):
+    while: one of ``open_`` (its variable's old value read for the last time
+    by now, its own value computed after ``i``, at ``at[value]``), of
+    ``node``'s dtype, its value computed no earlier than ``node``'s last read,
+    and nothing else held there still to be read. ``held`` notes it."""
+    for update in open_:
+        value, holder = update.value, held.get(update)
+        if (value.dtype == node.dtype and last.get(node, at[value]) <= at[value]
+                and (holder is None or last[holder] <= i)):
             held[update] = node
             return update
     return None
