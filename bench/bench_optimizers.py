@@ -139,6 +139,21 @@ def best_ms(step, calls):
     return 1e3 * min(times)
 
 
+def best_ms_each(steps, calls):
+    """``best_ms`` of each step, the steps taking turns call by call, so that
+    other work on the machine slows them alike (their ratios are the figures
+    that count)."""
+    for step in steps:
+        step()                               # warm up (allocates lazily created state)
+    best = [float("inf")] * len(steps)
+    for _ in range(calls):
+        for i, step in enumerate(steps):
+            start = time.perf_counter()
+            step()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return [1e3 * seconds for seconds in best]
+
+
 def peak_extra(step, param_bytes):
     """Largest memory a step allocates beyond what existed before it, in
     multiples of the parameter bytes (NumPy allocations only)."""
@@ -195,17 +210,14 @@ def main():
             for amsgrad in (False, True):
                 mg = minigrad_step(params, grads, amsgrad)
                 npy = numpy_step(params, grads, amsgrad)
-                t_mg = best_ms(mg, calls)
-                t_np = best_ms(npy, calls)
                 contenders = [mg, npy]
-                t_torch = t_fused = float("nan")
                 if torch is not None:
-                    plain = torch_step(params, grads, amsgrad)
-                    fused = torch_step(params, grads, amsgrad, fused=True)
-                    t_torch = best_ms(plain, calls)
-                    t_fused = best_ms(fused, calls)
-                    plain(), plain(), fused(), fused()      # as many calls as peak_extra makes
-                    contenders += [plain, fused]
+                    contenders += [torch_step(params, grads, amsgrad),
+                                   torch_step(params, grads, amsgrad, fused=True)]
+                t_mg, t_np, t_torch, t_fused = best_ms_each(contenders, calls) + [float("nan")] * (
+                    4 - len(contenders))
+                for torch_contender in contenders[2:]:
+                    torch_contender(), torch_contender()    # as many calls as peak_extra makes
                 peak_mg = peak_extra(mg, param_bytes)
                 peak_np = peak_extra(npy, param_bytes)
                 check_agreement(contenders, grads, f"{total} params, {tensors} tensors, amsgrad={amsgrad}")

@@ -15,7 +15,9 @@ function a reader can hold on one screen, with the plan passed explicitly.
      temporary per op. Each op still runs as the same NumPy ufunc on the same
      numbers in the same order, so the results are bit for bit those of the
      unfused program; only the memory traffic changes. (XLA and tinygrad
-     fuse elementwise chains the same way.)
+     fuse elementwise chains the same way.) Once a variable's old value is
+     read for the last time, its destination holds the intermediates that
+     lead to its new value (``m *= beta_1``);
    * *in place* (``in_place_pass``): which of the tail's updates may write
      their new value into the variable's own buffer, as Theano's destroy
      handler lets an op overwrite an input that nothing later reads. A
@@ -26,11 +28,14 @@ function a reader can hold on one screen, with the plan passed explicitly.
      be fed as an input; otherwise the tail writes a new array, as before;
    * *liveness* (``liveness_pass``): after its last use each temporary is
      deleted, or, if big, its buffer takes the result of the op that
-     consumed it (``np.add(a, b, out=a)``).
+     consumed it (``np.add(a, b, out=a)``). A graph too big to write out is
+     run node by node from ``schedule``, which frees values alike.
 
 2. **emit** (``emit``) -- the plan written out as Python source, one line
    per op; a comment names the pass behind every line that is not a plain
-   NumPy call.
+   NumPy call. A ufunc with a 0-d result is asked for an array (``out=...``),
+   not a NumPy scalar, and ``np.clip`` is called as the ufunc behind it:
+   the same numbers, at a third of the cost on small arrays.
 3. **load** (``load``) -- compile the source, register it with ``linecache``
    (tracebacks show its lines), return the callable.
 
@@ -155,6 +160,11 @@ def _consumers(order):
 #: (``K.sqrt`` clips its argument at zero first).
 ELEMENTWISE = {np.clip}
 
+#: NumPy functions that are a Python wrapper around one ufunc, and that ufunc:
+#: the program calls the ufunc itself, on the same numbers (``np.clip`` checks
+#: for ``None`` bounds, which a graph never has, and costs five ufunc calls).
+UFUNC_BEHIND = {np.clip: (np._core if hasattr(np, "_core") else np.core).umath.clip}  # NumPy 2, 1
+
 
 def _fusible(node):
     """A NumPy ufunc (or ``np.clip``) on big float arrays whose inputs are the
@@ -257,6 +267,27 @@ def last_uses(order, kept):
     return dying
 
 
+def schedule(order, kept):
+    """The node-by-node run's program (very large graphs, traces, replays):
+    one ``(node, kernel, inputs, dying)`` per op, in ``order``, where
+    ``dying`` lists the inputs it is the last to read (as ``last_uses``; not
+    leaves nor ``kept``). One backward walk: the first reader met going
+    backwards is the last one."""
+    steps, read = [], set(kept)
+    for node in reversed(order):
+        op = node.op
+        if op is None:
+            continue
+        dying = ()
+        for source in node.inputs:
+            if source.op is not None and source not in read:
+                read.add(source)
+                dying += (source,)
+        steps.append((node, op.kernel(), node.inputs, dying))
+    steps.reverse()
+    return steps
+
+
 def _reusable_buffer(node, kernel, dead, fresh):
     """An input dying at this step whose array can take ``node``'s result.
 
@@ -306,14 +337,18 @@ class Source:
         self.block_names.append(self.names.new("block"))
         return self.block_names[-1]
 
-    def call(self, node, args):
-        """``kernel(args)`` for ``node``, the kernel named once."""
+    def call(self, node, args, note=""):
+        """``kernel(args)`` for ``node``, the kernel named once; a comment
+        says what a name that is not NumPy's stands for, then ``note``."""
         kernel = node.op.kernel()
         if id(kernel) not in self.kernels:
             self.kernels[id(kernel)] = _kernel_name(kernel, node.op, self.names, self.namespace)
         name = self.kernels[id(kernel)]
-        comment = "" if name.startswith("np.") else f"  # {node.op!r}"
-        return f"{name}({', '.join(args)}){comment}"
+        notes = [] if name.startswith("np.") else [repr(node.op)]
+        if kernel in UFUNC_BEHIND:
+            notes = [f"the ufunc np.{kernel.__name__} calls"]
+        comment = "; ".join(notes + [note] if note else notes)
+        return f"{name}({', '.join(args)})" + (f"  # {comment}" if comment else "")
 
 
 def emit(plan):
@@ -321,6 +356,9 @@ def emit(plan):
     src = Source(plan)
     out = src.lines
     out.append(f"def {src.fn_name}(feeds, variables):")
+    zero_d = {node for node in plan.order if _zero_d_ufunc(node)} if ARRAY_ON_REQUEST else ()
+    if zero_d:
+        out.append("    # out=...: a ufunc gives a 0-d array, not a NumPy scalar (slower to compute with)")
     if plan.inputs:
         out.append(f"    {_tuple(src.ident[node] for node in plan.inputs)} = feeds")
     if plan.variables:
@@ -333,6 +371,8 @@ def emit(plan):
         args = [src.ident[source] for source in node.inputs]
         if node in plan.buffers:
             args.append(f"out={src.ident[plan.buffers[node]]}")
+        elif node in zero_d:
+            args.append("out=...")
         out.append(f"    {src.ident[node]} = {src.call(node, args)}")
         if node in plan.dying:
             out.append(f"    del {', '.join(src.ident[source] for source in plan.dying[node])}")
@@ -345,24 +385,48 @@ def emit(plan):
     return "\n".join(out) + "\n", src.namespace, src.fn_name
 
 
+def _ufunc_returns_arrays_on_request():
+    """Whether ``out=...`` makes a ufunc return a 0-d array (NumPy 2.3 on)."""
+    try:
+        return type(np.negative(np.zeros(()), out=...)) is np.ndarray
+    except TypeError:
+        return False
+
+
+#: On a 0-d array a ufunc returns a NumPy scalar, unless asked (``out=...``)
+#: for an array: the ops that read it then run 40% faster, and a variable's
+#: new value is already the array it keeps.
+ARRAY_ON_REQUEST = _ufunc_returns_arrays_on_request()
+
+
+def _zero_d_ufunc(node):
+    """Whether ``node`` is a ufunc of one result that is 0-d."""
+    kernel = node.op.kernel()
+    kernel = UFUNC_BEHIND.get(kernel, kernel)
+    return node.shape == () and isinstance(kernel, np.ufunc) and kernel.nout == 1
+
+
 def emit_tail_call(plan, src):
     """The lines that claim the tail's destinations and, unless it will run
     in place after the checks, run it now; returns the ``pending`` expression."""
     tail = set(plan.tail)
-    src.tail_args = list(dict.fromkeys(source for node in plan.tail for source in node.inputs
-                                       if source not in tail))
+    # A single number fixed while compiling (a constant, a folded op) is a
+    # 0-d array the tail reads by its name, as the program does: not an argument.
+    src.tail_args = list(dict.fromkeys(
+        source for node in plan.tail for source in node.inputs if source not in tail
+        and not (source.shape == () and src.ident[source] in src.namespace)))
     src.tail_name = src.names.new(src.fn_name + "_tail")
     claim = src.names.new("claim")
     src.namespace[claim] = Claim(plan.tail_updates, plan.in_place)
     targets = _tuple(src.ident[update.value] for update in plan.tail_updates)
-    call_args = ", ".join(src.ident[node] for node in src.tail_args)
+    call_args = _tuple(src.ident[node] for node in src.tail_args)
     src.lines += [
         f"    # pass in place: {len(plan.in_place)} of {len(plan.tail_updates)} updates may be "
         "written into their variables' own buffers (Claim says which, now)",
         f"    {targets}, destinations, in_place = {claim}(feeds)",
-        f"    tail = ({src.tail_name}, ({call_args}), destinations)",
+        f"    tail = ({src.tail_name}, {call_args}, destinations)",
         "    if not in_place:  # the tail runs now, into new arrays",
-        f"        {src.tail_name}(({call_args}), destinations)",
+        f"        {src.tail_name}({call_args}, destinations)",
         "        tail = None"]
     return "tail"
 
@@ -381,10 +445,14 @@ def emit_tail(plan, src):
     out += ["", "", f"def {src.tail_name}(arrays, destinations):",
             f"    # pass fuse: {len(plan.tail)} elementwise ops on arrays of {sizes} entries, in "
             f"blocks of {BLOCK} entries (one block up to {2 * BLOCK})",
-            f"    {_tuple(args)} = (array.reshape(-1 if array.size > 1 else ()) "
-            "for array in arrays)  # single numbers as 0-d arrays: NumPy's fastest loops",
-            f"    {_tuple(ident[u] for u in plan.tail_updates)} = "
-            "(array.reshape(-1) for array in destinations)"]
+            f"    {_tuple(args)} = arrays",
+            f"    {_tuple(ident[u] for u in plan.tail_updates)} = destinations"]
+    for name, shape in [(ident[node], node.shape) for node in src.tail_args] + [
+            (ident[update], update.variable.shape) for update in plan.tail_updates]:
+        if np.prod(shape) == 1 and shape != ():
+            out.append(f"    {name} = {name}.reshape(())  # one number, 0-d: NumPy's fastest loops")
+        elif len(shape) > 1:
+            out.append(f"    {name} = {name}.reshape(-1)  # flat: a block is a slice of it")
     loops = [_tail_loop(plan, src, size) for size in sizes]
     length = max(_block_length(size) for size in sizes)
     for name, dtype in src.scratch:
@@ -418,30 +486,48 @@ def _tail_body(plan, src, ops, sliced):
     """One block's lines for ``ops``: big inputs and destinations sliced
     (if ``sliced``), then one ufunc call per op into a scratch buffer or its
     destination; an update whose variable is still read later in the block
-    is copied in at the end."""
-    ident, size = src.ident, np.prod(ops[0].shape)
-    updates = {update.value: update for update in plan.tail_updates if update.value in ops}
+    is copied in at the end. Between the last read of a variable's old value
+    and its new value, its destination serves as scratch (``_lent_destination``):
+    in place, that is ``m *= beta_1`` rather than a write to another buffer."""
+    ident, size, computed = src.ident, np.prod(ops[0].shape), set(ops)
+    updates = {update.value: update for update in plan.tail_updates if update.value in computed}
     last = {}
     for i, node in enumerate(ops):
         for source in node.inputs:
             last[source] = i
     body, where = [], {}
-    big = [s for s in dict.fromkeys(s for n in ops for s in n.inputs) if s not in set(ops)
-           and np.prod(s.shape) == size] + list(updates.values())
-    for key in dict.fromkeys(s for n in ops for s in n.inputs if s not in set(ops)):
+    read = [s for s in dict.fromkeys(s for n in ops for s in n.inputs) if s not in computed]
+    big = [s for s in read if np.prod(s.shape) == size] + list(updates.values())
+    for key in read:
         where[key] = ident[key]
     for key in big:
         where[key] = src.names.new(ident[key] + "_b") if sliced else ident[key]
         if sliced:
             body.append(f"{where[key]} = {ident[key]}[lo:hi]")
-    free, late, blocks = {}, [], set()
+    return body + _tail_calls(src, ops, updates, last, where)
+
+
+def _tail_calls(src, ops, updates, last, where):
+    """The ufunc call of each op of a block, each writing into its update's
+    destination, a destination lent to it, or a scratch block (taken again
+    after its last read); then the copies of the updates computed early."""
+    body, free, late, blocks, held = [], {}, [], set(), {}
+    at = {value: i for i, value in enumerate(ops) if value in updates}
+    opening, open_ = {}, []  # the destinations free from the last read of the old value on
+    for value, update in updates.items():
+        opening.setdefault(max(last.get(update.variable, -1), 0), []).append(update)
     for i, node in enumerate(ops):
+        open_ = [update for update in open_ if at[update.value] > i] + opening.get(i, [])
         for source in dict.fromkeys(node.inputs):  # dying here: its buffer may take the result
             if last[source] == i and where[source] in blocks and source not in updates:
                 free[source.dtype].append(where[source])
         update = updates.get(node)
+        lent = None if update else _lent_destination(node, i, open_, at, last, held)
+        note = f"pass fuse: in {where[lent]} until {src.ident[lent.value]}" if lent else ""
         if update is not None and last.get(update.variable, -1) <= i:
             target = where[update]
+        elif lent is not None:
+            target = where[lent]
         else:
             pool = free.setdefault(node.dtype, [])
             target = pool.pop() if pool else src.new_scratch(node.dtype)
@@ -450,9 +536,24 @@ def _tail_body(plan, src, ops, sliced):
                 late.append(f"{where[update]}[...] = {target}  # after the last read of "
                             f"{update.variable.name}'s old value")
         args = [where[source] for source in node.inputs] + [f"out={target}"]
-        body.append(f"{ident[node]} = {src.call(node, args)}")
+        body.append(f"{src.ident[node]} = {src.call(node, args, note)}")
         where[node] = target
     return body + late
+
+
+def _lent_destination(node, i, open_, at, last, held):
+    """The update whose destination may hold ``node`` (the ``i``-th op) for a
+    while: one of ``open_`` (its variable's old value read for the last time
+    by now, its own value computed after ``i``, at ``at[value]``), of
+    ``node``'s dtype, its value computed no earlier than ``node``'s last read,
+    and nothing else held there still to be read. ``held`` notes it."""
+    for update in open_:
+        value, holder = update.value, held.get(update)
+        if (value.dtype == node.dtype and last.get(node, at[value]) <= at[value]
+                and (holder is None or last[holder] <= i)):
+            held[update] = node
+            return update
+    return None
 
 
 class Claim:
@@ -475,9 +576,9 @@ class Claim:
         for update in self.updates:
             variable, own = update.variable, update.variable._value
             if variable in self.allowed and not variable.is_lent() and id(own) not in fed:
-                own.flags.writeable = True
+                own.setflags(True)  # write=True, by position (a third of the time by keyword)
                 destination = own.view()  # writable; the variable's array stays read-only
-                own.flags.writeable = False
+                own.setflags(False)
             else:  # a new array, frozen by the executor's checks; the view stays writable
                 own = np.empty(variable.shape, variable.dtype)
                 destination = own.view()
@@ -510,8 +611,13 @@ def _tuple(items):
 
 
 def _kernel_name(kernel, op, names, namespace):
-    """``np.tanh`` for a NumPy function, else a fresh name bound in the namespace."""
+    """``np.tanh`` for a NumPy function (``clip_ufunc`` for the ufunc behind
+    ``np.clip``), else a fresh name bound in the namespace."""
     public = getattr(kernel, "__name__", None)
+    if kernel in UFUNC_BEHIND:
+        name = names.new(public + "_ufunc")
+        namespace[name] = UFUNC_BEHIND[kernel]
+        return name
     if public and getattr(np, public, None) is kernel:
         return f"np.{public}"
     name = names.new(op.name + "_op")

@@ -35,6 +35,8 @@ so tracing costs nothing when it is off.
 """
 
 import contextlib
+import functools
+import operator
 import signal
 import threading
 import traceback
@@ -124,23 +126,24 @@ class Function:
 
         self.order = topological_order(self.outputs + [update.value for update in self.updates])
         fed = set(self.inputs)
+        leaves = [node for node in self.order if node.op is None]
         # What a call reads from the nodes themselves: variables, and the
         # placeholders with a default (the learning phase) that are not fed.
-        self._unfed = [node for node in self.order if isinstance(node, Placeholder)
+        self._unfed = [node for node in leaves if isinstance(node, Placeholder)
                        and not isinstance(node, PlaceholderWithDefault) and node not in fed]
-        self._variables = [node for node in self.order if node not in fed
+        self._variables = [node for node in leaves if node not in fed
                            and isinstance(node, (Variable, PlaceholderWithDefault))]
         self._targets = [update.variable for update in self.updates]
-        self._dying = compiler.last_uses(self.order, set(self.outputs) | {u.value for u in self.updates})
         self._generators = list({id(node.op): node.op.generator for node in self.order
                                  if getattr(node.op, "generator", None) is not None}.values())
-        if sum(node.op is not None for node in self.order) <= CODEGEN_LIMIT:
+        if len(self.order) - len(leaves) <= CODEGEN_LIMIT:
             self.plan = compiler.plan(self)
             self.source, namespace, fn_name = compiler.emit(self.plan)
             self._run = compiler.load(self, self.source, namespace, fn_name)
         else:
             self.plan = None
             self.source, self._run = None, self._run_stepwise
+            self._steps  # the node-by-node program, made now, while compiling
 
     # ----------------------------------------------------------------- calling
     def __call__(self, feeds=(), *more):
@@ -148,10 +151,13 @@ class Function:
             raise TypeError(f"{self.name}: pass the arrays in one list, one per input "
                             f"{[node.name for node in self.inputs]}: f([a, b]), not f(a, b)")
         arrays = self._check_feeds(feeds)
-        fed = {id(array) for array in arrays}
+        fed = {id(array) for array in arrays} if arrays else _NOTHING_FED
         with VALUES_LOCK:
             outputs, checked, tail = self._step(arrays, fed, self._run_or_explain)
-            self._commit(checked, tail)
+            if tail is None:
+                install(self._targets, checked)  # the final phase: one step nothing can split
+            else:
+                self._commit(checked, tail)
         return self._deliver(outputs, fed)
 
     def trace(self, feeds=()):
@@ -194,21 +200,23 @@ class Function:
             names = ", ".join(repr(node.name) for node in self._unfed)
             raise ValueError(f"{self.name}: placeholder {names} is needed but is not among the "
                              f"function's inputs {[node.name for node in self.inputs]}")
-        if not isinstance(feeds, (list, tuple)):
+        if type(feeds) is not list and not isinstance(feeds, (list, tuple)):
             raise TypeError(f"{self.name}: call it with a list of arrays, one per input "
                             f"{[node.name for node in self.inputs]}; got {type(feeds).__name__}")
         if len(feeds) != len(self.inputs):
             raise ValueError(f"{self.name}: expected {len(self.inputs)} arrays for inputs "
                              f"{[node.name for node in self.inputs]}, got {len(feeds)}")
-        return [_check_feed(placeholder, value) for placeholder, value in zip(self.inputs, feeds)]
+        return [_check_feed(placeholder, value) for placeholder, value in zip(self.inputs, feeds)] \
+            if feeds else []
 
     def _step(self, arrays, fed, run):
         """A call's work up to the assignment, under the lock: read the
         variables, ``run(arrays, values, draws)``, check the new values.
         If anything fails, even by an interrupt, the random ops' generators
         go back to where they were: a failed call draws nothing."""
-        old = [variable._value for variable in self._variables]
-        draws = [generator.bit_generator.state for generator in self._generators]
+        old = list(map(_VALUE, self._variables))
+        draws = [generator.bit_generator.state for generator in self._generators] \
+            if self._generators else ()
         try:
             outputs, new_values, tail = run(arrays, old, draws)
             return outputs, self._checked(new_values, fed), tail
@@ -217,13 +225,10 @@ class Function:
             raise
 
     def _commit(self, checked, tail):
-        """The final phase: assign the new values; first, if the update tail
-        is to be written in place (``tail`` is ``(run, arrays, destinations)``),
-        write it. Everything that could fail has run; an interrupt arriving
-        now is held back until every variable has its new value."""
-        if tail is None:
-            install(self._targets, checked)
-            return
+        """The final phase when the update tail is to be written in place
+        (``tail`` is ``(run, arrays, destinations)``): write it, then assign
+        the new values. Everything that could fail has run; an interrupt
+        arriving now is held back until every variable has its new value."""
         run, arrays, destinations = tail
         with _interrupts_held():
             run(arrays, destinations)
@@ -248,23 +253,27 @@ class Function:
         for generator, state in zip(self._generators, draws):
             generator.bit_generator.state = state
 
+    @functools.cached_property
+    def _steps(self):
+        """``compiler.schedule``: each op's kernel, inputs and the values dying after it."""
+        return compiler.schedule(self.order, set(self.outputs) | {u.value for u in self.updates})
+
     def _evaluate(self, arrays, variable_values, keep=False):
         """Every node's value, computed one node at a time (the slow, visible
         path). Unless ``keep`` (a trace keeps them all), each value is dropped
         after its last use, as the generated code's ``del`` lines do."""
         values = _Values(zip(self.inputs, arrays))
         values.update(zip(self._variables, variable_values))
-        for node in self.order:
-            if node.op is not None:
-                args = [values[source] for source in node.inputs]
+        value_of = values.__getitem__
+        with collector_paused():  # many small objects come and go: no collector passes
+            for node, kernel, inputs, dying in self._steps:
                 try:
-                    values[node] = node.op.kernel()(*args)
+                    values[node] = kernel(*map(value_of, inputs))
                 except Exception as error:
-                    raise _explain(node, args, error) from error
-                if not keep:
-                    for source in self._dying.get(node, ()):
+                    raise _explain(node, [values[source] for source in inputs], error) from error
+                if dying and not keep:
+                    for source in dying:
                         del values[source]
-                del args
         return values
 
     def _run_stepwise(self, arrays, variable_values):
@@ -279,11 +288,12 @@ class Function:
 
     def _checked(self, new_values, fed):
         """The arrays the updates will assign, each checked against its
-        variable and made read-only (``install`` then assigns them all)."""
+        variable and made read-only (``install`` then assigns them all).
+        (A variable never changes shape: ``set_value`` keeps it too.)"""
         arrays = []
         for variable, value in zip(self._targets, new_values):
             array = value if type(value) is np.ndarray else np.asarray(value)
-            if array.shape != variable._value.shape or array.dtype != variable.dtype:
+            if array.shape != variable.shape or array.dtype != variable.dtype:
                 raise ValueError(f"{self.name}: the update of variable {variable.name!r} computed a "
                                  f"{array.dtype.name} value of shape {array.shape}, but the variable "
                                  f"is {variable.dtype.name} of shape {variable._value.shape}; no "
@@ -295,8 +305,7 @@ class Function:
             if not flags.owndata or id(array) in fed or not (flags.writeable
                                                              or array is variable._value):
                 array = array.copy()
-                flags = array.flags
-            flags.writeable = False
+            array.setflags(False)  # write=False, passed by position: a third of the time
             arrays.append(array)
         return arrays
 
@@ -306,10 +315,12 @@ class Function:
         a fed array or an array already handed out is copied."""
         delivered, seen = [], set()
         for value in outputs:
-            array = np.asarray(value)
-            if not (array.flags.owndata and array.flags.writeable) or id(array) in fed or id(array) in seen:
+            array = value if type(value) is np.ndarray else np.asarray(value)
+            flags = array.flags
+            if not (flags.owndata and flags.writeable) or id(array) in fed or id(array) in seen:
                 array = array.copy()
-            seen.add(id(array))
+            if len(outputs) > 1:
+                seen.add(id(array))
             delivered.append(array)
         return delivered
 
@@ -378,13 +389,20 @@ def _as_updates(updates):
 
 
 def _check_feed(placeholder, value):
-    array = convert(value, placeholder.dtype, f"placeholder {placeholder.name!r}")
-    shape = placeholder.shape
-    if array.ndim != len(shape) or any(dim is not None and dim != size
-                                       for dim, size in zip(shape, array.shape)):
+    shape, dtype = placeholder.shape, placeholder.dtype
+    if type(value) is np.ndarray and value.dtype == dtype:
+        array = value  # what ``convert`` would return, without naming the placeholder first
+    else:
+        array = convert(value, dtype, f"placeholder {placeholder.name!r}")
+    if array.shape != shape and (array.ndim != len(shape) or any(
+            dim is not None and dim != size for dim, size in zip(shape, array.shape))):
         raise ValueError(f"placeholder {placeholder.name!r} has shape {format_shape(shape)}; "
                          f"it was fed an array of shape {array.shape}")
     return array
+
+
+_VALUE = operator.attrgetter("_value")
+_NOTHING_FED = frozenset()
 
 
 class _Values(dict):

@@ -240,3 +240,65 @@ def test_fold_leaves_stateful_ops_to_run_at_every_call(capsys):
     first, second = f([]), f([])
     assert capsys.readouterr().out == "c = [1. 2.]\nc = [1. 2.]\n"      # printed by each call
     assert not np.array_equal(first[1], second[1])                      # drawn by each call
+
+
+def test_the_node_by_node_schedule_frees_what_the_liveness_pass_frees():
+    x = K.placeholder(shape=(None,), name="x")
+    w = K.variable([1.0, 2.0], name="w")
+    h = K.tanh(x * w)
+    y = h * h + K.exp(h) * K.sum(x)                     # h read three times, x * w once
+    order = K.function([x], [y, h]).order
+    kept = {y, h}
+    dying = {node: set(sources) for node, sources in compiler.last_uses(order, kept).items()}
+    scheduled = {node: set(sources) for node, _, _, sources in compiler.schedule(order, kept) if sources}
+    assert scheduled == dying
+    assert [node for node, *_ in compiler.schedule(order, kept)] == [n for n in order if n.op is not None]
+
+
+def test_np_clip_runs_as_its_ufunc_with_the_same_numbers():
+    x = K.placeholder(shape=(4,), name="x")
+    f = K.function([x], [K.sqrt(x), K.clip(x, -1.0, 1.0)])
+    assert "np.clip(" not in f.source and "clip_ufunc(" in f.source
+    data = np.float32([-2.0, -0.0, 0.25, np.nan])
+    root, clipped = f([data])
+    np.testing.assert_array_equal(root, np.sqrt(np.clip(data, 0, np.inf)))
+    np.testing.assert_array_equal(clipped, np.clip(data, -1.0, 1.0))
+    assert np.signbit(root[1]) == np.signbit(np.sqrt(np.clip(data, 0, np.inf))[1])
+
+
+@pytest.mark.skipif(not compiler.ARRAY_ON_REQUEST, reason="out=... needs NumPy 2.3")
+def test_zero_d_ufunc_results_are_arrays_with_the_numbers_of_scalars():
+    t = K.variable(3.0, name="t")
+    lr = K.variable(0.01, name="lr")
+    rate = lr * K.sqrt(1.0 - K.pow(0.999, t + 1.0)) / (1.0 - K.pow(0.9, t + 1.0))
+    f = K.function([], [rate], updates=[K.update_add(t, 1.0)])
+    assert "out=...)" in f.source and "# out=...:" in f.source
+    (compiled,) = f([])
+    K.set_value(t, 3.0)
+    traced = f.trace([])                            # node by node: each op's NumPy scalar
+    assert type(compiled) is np.ndarray and compiled.shape == ()
+    assert compiled == traced.outputs[0] and K.get_value(t) == 4.0
+    assert type(t._value) is np.ndarray and not t._value.flags.writeable
+
+
+@pytest.mark.parametrize("rule", [
+    lambda w, v, x: (w * 0.9 + x * 0.1, v * 0.5 + w),           # v's rule reads w's old value late
+    lambda w, v, x: ((w + x) * (w - x), K.sqrt(v * v + 1.0) - w),
+    lambda w, v, x: (x * 2.0 - v, w * v * x),                    # each reads the other's old value
+])
+def test_destinations_holding_intermediates_give_the_bits_of_the_op_by_op_program(rule):
+    rng = np.random.default_rng(1)
+    start = [rng.standard_normal(N).astype("float32") for _ in range(2)]
+    data = rng.standard_normal(N).astype("float32")
+    results = []
+    for traced in (False, True):
+        w, v = K.variable(start[0], name="w"), K.variable(start[1], name="v")
+        x = K.placeholder(shape=(N,), name="x")
+        new_w, new_v = rule(w, v, x)
+        f = K.function([x], [], updates=[K.update(w, new_w), K.update(v, new_v)])
+        assert "pass fuse" in f.source
+        for _ in range(2):
+            f.trace([data]) if traced else f([data])
+        results.append([K.get_value(w), K.get_value(v)])
+    for fused, plain in zip(*results):
+        np.testing.assert_array_equal(fused, plain)

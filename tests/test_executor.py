@@ -350,7 +350,7 @@ def test_many_nodes_with_one_name_get_distinct_identifiers():
         y = K.tanh(y)
         y.name = "h"
     f = K.function([x], [y])
-    assert "h_301 = np.tanh(h_300)" in f.source
+    assert "h_301 = np.tanh(h_300" in f.source
     expected = 0.5
     for _ in range(300):
         expected = np.tanh(expected)
