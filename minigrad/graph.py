@@ -69,6 +69,30 @@ def is_fully_known(shape):
     return all(dim is not None for dim in shape)
 
 
+def static_shape(shape):
+    """``shape`` as a tuple of Python ints and ``None``s, the form every node
+    keeps (``(np.int64(2), 3.0)`` becomes ``(2, 3)``).
+
+    Equal shapes share one tuple, remembered the first time it is seen (up
+    to a few thousand of them): a graph repeats a handful of shapes over and
+    over, so most nodes find theirs with one dictionary lookup, and equal
+    values (``np.int64(2) == 2``) look up the same tuple.
+
+    >>> static_shape([None, np.int64(3)])
+    (None, 3)
+    """
+    try:
+        return _SHAPES[shape]
+    except (KeyError, TypeError):   # new, or a list (which cannot be a key)
+        known = tuple(None if dim is None else int(dim) for dim in shape)
+        if len(_SHAPES) < 4096:
+            _SHAPES[known] = known
+        return known
+
+
+_SHAPES = {}
+
+
 def same_shape(a, b):
     """True when static shapes ``a`` and ``b`` may be equal at run time:
     the same rank, and equal wherever both dimensions are known.
@@ -289,8 +313,8 @@ class Node:
     def __init__(self, op, inputs, shape, dtype, name=None):
         self.op = op
         self.inputs = tuple(inputs)
-        self.shape = tuple(None if dim is None else int(dim) for dim in shape)
-        self.dtype = np.dtype(dtype)
+        self.shape = static_shape(shape)
+        self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
         self.uid = next(_uids)
         self.name = name if name is not None else f"{self.kind()}_{self.uid}"
 
@@ -604,11 +628,12 @@ def as_nodes(values):
     >>> [(node.name, node.dtype.name) for node in as_nodes((3, n))]
     [('constant_...', 'int32'), ('n', 'int32')]
     """
-    like = None
     for value in values:
-        if isinstance(value, Node):
-            like = value
+        if not isinstance(value, Node):
             break
+    else:
+        return values   # all nodes already: the common case, decided in one pass
+    like = next((value for value in values if isinstance(value, Node)), None)
     return tuple(value if isinstance(value, Node) else as_node(value, like) for value in values)
 
 

@@ -15,23 +15,24 @@ from ..graph import Op, as_node, as_nodes, broadcast_shapes
 from .shape import expand_dims
 
 
-def result_dtype(ufunc, inputs, op):
-    """The dtype ``ufunc`` gives for these inputs: the kernel itself decides,
-    so the static dtype always equals the computed one.
+def result_dtype(ufunc, dtypes, op):
+    """The dtype ``ufunc`` gives for inputs of these ``dtypes``: the kernel
+    itself decides, so the static dtype always equals the computed one.
 
-    >>> from minigrad import backend as K
-    >>> n, x = K.placeholder(shape=(), dtype='int32'), K.placeholder(shape=(), dtype='float32')
-    >>> result_dtype(np.add, (n, x), 'add'), result_dtype(np.less, (n, x), 'less')
+    >>> i, f = np.dtype('int32'), np.dtype('float32')
+    >>> result_dtype(np.add, (i, f), 'add'), result_dtype(np.less, (i, f), 'less')
     (dtype('float64'), dtype('bool'))
     """
-    key = (ufunc, *[node.dtype for node in inputs])
-    if key not in _RESULT_DTYPES:   # asked once per ufunc and dtypes: graphs repeat them
-        dtypes = key[1:]
-        try:
-            _RESULT_DTYPES[key] = ufunc.resolve_dtypes(dtypes + (None,) * ufunc.nout)[ufunc.nin]
-        except TypeError:  # NumPy's "no loop for these dtypes"
-            names = ", ".join(dtype.name for dtype in dtypes)
-            raise TypeError(f"{op}: not defined for dtype(s) {names}") from None
+    key = (ufunc, dtypes)
+    try:
+        return _RESULT_DTYPES[key]   # asked once per ufunc and dtypes: graphs repeat them
+    except KeyError:
+        pass
+    try:
+        _RESULT_DTYPES[key] = ufunc.resolve_dtypes(dtypes + (None,) * ufunc.nout)[ufunc.nin]
+    except TypeError:  # NumPy's "no loop for these dtypes"
+        names = ", ".join(dtype.name for dtype in dtypes)
+        raise TypeError(f"{op}: not defined for dtype(s) {names}") from None
     return _RESULT_DTYPES[key]
 
 
@@ -50,8 +51,15 @@ class Elementwise(Op):
     broadcasts = True
 
     def infer(self, *inputs):
-        shape = broadcast_shapes(*[node.shape for node in inputs], op=self.name)
-        return shape, result_dtype(type(self).ufunc, inputs, self.name)
+        # Unary ops, and binary ops on equal shapes, skip the general rule.
+        if len(inputs) == 1:
+            shape, dtypes = inputs[0].shape, (inputs[0].dtype,)
+        elif len(inputs) == 2 and inputs[0].shape == inputs[1].shape:
+            shape, dtypes = inputs[0].shape, (inputs[0].dtype, inputs[1].dtype)
+        else:
+            shape = broadcast_shapes(*[node.shape for node in inputs], op=self.name)
+            dtypes = tuple(node.dtype for node in inputs)
+        return shape, result_dtype(type(self).ufunc, dtypes, self.name)
 
 
 class FloatElementwise(Elementwise):
@@ -68,8 +76,10 @@ class FloatElementwise(Elementwise):
 
     def __call__(self, *inputs, name=None):
         nodes = as_nodes(inputs)
-        if any(node.dtype.kind != "f" for node in nodes):
-            nodes = tuple(map(to_float, nodes))
+        for node in nodes:
+            if node.dtype.kind != "f":
+                nodes = tuple(map(to_float, nodes))
+                break
         return super().__call__(*nodes, name=name)
 
 
