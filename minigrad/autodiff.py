@@ -102,6 +102,6 @@ def _depends_on(order, variables):
     among their ancestors, the variables included."""
     relevant = {variable for variable in variables if variable.dtype.kind == "f"}
     for node in order:
-        if node.dtype.kind == "f" and any(source in relevant for source in node.inputs):
+        if node.dtype.kind == "f" and not relevant.isdisjoint(node.inputs):
             relevant.add(node)
     return relevant

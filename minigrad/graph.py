@@ -633,8 +633,9 @@ def as_nodes(values):
             break
     else:
         return values   # all nodes already: the common case, decided in one pass
-    like = next((value for value in values if isinstance(value, Node)), None)
-    return tuple(value if isinstance(value, Node) else as_node(value, like) for value in values)
+    nodes = [value for value in values if isinstance(value, Node)]
+    like = nodes[0] if nodes else None
+    return tuple([value if isinstance(value, Node) else as_node(value, like) for value in values])
 
 
 # --------------------------------------------------------------------------
