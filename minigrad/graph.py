@@ -31,6 +31,7 @@ chain of a hundred thousand nodes is no harder than a chain of three.
 import contextlib
 import gc
 import itertools
+import math
 import operator
 import threading
 
@@ -586,7 +587,7 @@ def as_node(value, like=None):
     if isinstance(value, Node):
         return value
     if type(value) in (float, int) and like is not None and like.dtype.kind == "f":
-        return Constant(value, dtype=like.dtype)   # x * 0.5, 1 - x: the commonest literals
+        return literal(value, like.dtype)   # x * 0.5, 1 - x: the commonest literals
     if isinstance(value, (list, tuple)) and any(isinstance(item, Node) for item in value):
         return ops.stack(value)   # [K.shape(x)[0], 3]: a list holding tensors is packed
     if isinstance(value, Update):
@@ -608,6 +609,37 @@ def as_node(value, like=None):
     else:
         dtype = array.dtype
     return Constant(array, dtype=dtype)
+
+
+def literal(number, dtype):
+    """The constant for a Python number written beside a float tensor
+    (``x * 0.5``, ``1 - y``): made once per number and dtype, then shared.
+
+    A constant never changes, so sharing it changes no value, and a chain
+    that writes ``* 0.5`` fifty thousand times holds one constant rather
+    than fifty thousand (Theano, Keras's other backend, keeps the same cache
+    of scalar constants). ``draw_graph`` shows a small constant inside each
+    consumer's label, as before; ``to_dot``, which draws every node, draws
+    it once, with an edge to each consumer. The first thousand numbers are
+    kept; 0.0 and -0.0 are told apart, and NaN (equal to nothing) is never
+    shared. Constants made by ``K.constant`` are never shared.
+
+    >>> f64 = np.dtype('float64')
+    >>> literal(0.5, f64) is literal(0.5, f64), literal(0.0, f64) is literal(-0.0, f64)
+    (True, False)
+    """
+    if number != number:
+        return Constant(number, dtype=dtype)
+    key = (type(number), number, math.copysign(1.0, number) if number == 0 else 1.0, dtype)
+    constant = _LITERALS.get(key)
+    if constant is None:
+        constant = Constant(number, dtype=dtype)
+        if len(_LITERALS) < 1000:
+            _LITERALS[key] = constant
+    return constant
+
+
+_LITERALS = {}
 
 
 def _fits(value_dtype, tensor_dtype):

@@ -250,3 +250,26 @@ def test_set_value_of_an_integer_variable_refuses_fractions_and_overflow():
             K.set_value(n, bad)
     K.batch_set_value([(n, np.int32(5))])
     assert K.get_value(n) == 5 and K.get_value(n).dtype == np.int64
+
+
+# --------------------------------------------------------------------------
+# Cheap building (issue 12): literals share one constant, shapes one tuple
+
+def test_a_number_written_beside_a_float_tensor_is_one_shared_constant():
+    x = K.placeholder(shape=(2,), dtype="float64", name="x")
+    half = (x * 0.5).inputs[1]
+    assert (0.5 * K.tanh(x)).inputs[0] is half and (x - 0.5).inputs[1] is half
+    assert (x * 1).inputs[1] is not (x * 1.0).inputs[1]           # the int and the float
+    assert (K.cast(x, "float32") * 0.5).inputs[1] is not half      # each dtype its own
+    assert K.constant(0.5) is not K.constant(0.5)                  # K.constant: never shared
+    assert (x * np.nan).inputs[1] is not (x * np.nan).inputs[1]    # NaN: never shared
+    y = K.function([x], [x * 0.0, x * -0.0])([[1.0, 2.0]])
+    assert np.signbit(y[0]).tolist() == [False, False] and np.signbit(y[1]).tolist() == [True, True]
+
+
+def test_static_shapes_are_python_ints_and_equal_shapes_share_one_tuple():
+    a = K.placeholder(shape=[None, np.int64(3)])
+    b = mg.graph.Placeholder((None, 3.0))
+    assert a.shape == (None, 3) and type(a.shape[1]) is int and a.shape is b.shape
+    assert K.tanh(a).shape is a.shape
+    assert mg.graph.static_shape(np.array([2, 3])) == (2, 3)    # not hashable: converted anyway
