@@ -665,8 +665,11 @@ def as_nodes(values):
             break
     else:
         return values   # all nodes already: the common case, decided in one pass
-    nodes = [value for value in values if isinstance(value, Node)]
-    like = nodes[0] if nodes else None
+    like = None
+    for value in values:
+        if isinstance(value, Node):
+            like = value
+            break
     return tuple([value if isinstance(value, Node) else as_node(value, like) for value in values])
 
 
