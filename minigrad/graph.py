@@ -307,7 +307,7 @@ class Node:
     ((None, 3), 'float32', ['multiply_...', 'constant_...'])
     """
 
-    __slots__ = ("op", "inputs", "shape", "dtype", "name", "uid", *KERAS_ATTRIBUTES)
+    __slots__ = ("op", "inputs", "shape", "dtype", "_name", "uid", *KERAS_ATTRIBUTES)
     # NumPy asks a node what its ufuncs mean: ``array * node`` is a node.
     __array_ufunc__ = _numpy_meets_a_node
 
@@ -317,7 +317,23 @@ class Node:
         self.shape = static_shape(shape)
         self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
         self.uid = next(_uids)
-        self.name = name if name is not None else f"{self.kind()}_{self.uid}"
+        self._name = name
+
+    @property
+    def name(self):
+        """The name given, else the node's kind and number (``'tanh_12'``).
+
+        The default is written out when first asked for: most nodes of a
+        big graph (a gradient's, say) are never named by anyone, and
+        formatting a string for each would be a third of building them.
+        """
+        if self._name is None:
+            self._name = f"{self.kind()}_{self.uid}"
+        return self._name
+
+    @name.setter
+    def name(self, name):
+        self._name = name
 
     def kind(self):
         """The short word used in default names and drawings."""

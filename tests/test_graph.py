@@ -273,3 +273,14 @@ def test_static_shapes_are_python_ints_and_equal_shapes_share_one_tuple():
     assert a.shape == (None, 3) and type(a.shape[1]) is int and a.shape is b.shape
     assert K.tanh(a).shape is a.shape
     assert mg.graph.static_shape(np.array([2, 3])) == (2, 3)    # not hashable: converted anyway
+
+
+def test_a_default_name_is_written_when_first_asked_for_and_then_kept():
+    x = K.placeholder(shape=(2,), name="x")
+    y = K.tanh(x)
+    assert y._name is None                        # nothing formatted while building
+    assert y.name == f"tanh_{y.uid}" and y.name is y.name
+    copied = pickle.loads(pickle.dumps(K.exp(y)))
+    assert copied.inputs[0].name == y.name and copied.name.startswith("exp_")
+    y.name = "activation"
+    assert y.name == "activation" and "'activation' = tanh(x)" in repr(y)
