@@ -770,6 +770,14 @@ def collector_paused():
     scan the growing graph again and again, about a third of the time.
     Graph nodes hold no cycles that need collecting meanwhile; it runs again
     afterwards (if it was running before).
+
+    The objects made meanwhile then join the collector's oldest generation
+    without a scan (``gc.freeze`` then ``gc.unfreeze``, two list splices):
+    a graph's nodes live as long as the graph, and left young they would be
+    scanned at once, and again as they age, for nothing. The next full
+    collection still sees them all. A program that froze objects itself
+    (``gc.get_freeze_count()`` not 0) keeps them frozen: the pause then
+    only pauses.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -777,6 +785,9 @@ def collector_paused():
         yield
     finally:
         if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -284,3 +284,24 @@ def test_a_default_name_is_written_when_first_asked_for_and_then_kept():
     assert copied.inputs[0].name == y.name and copied.name.startswith("exp_")
     y.name = "activation"
     assert y.name == "activation" and "'activation' = tanh(x)" in repr(y)
+
+
+def test_objects_made_while_the_collector_is_paused_join_the_oldest_generation():
+    import gc
+    from minigrad.graph import collector_paused
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        nodes = [K.placeholder(shape=(2,)) for _ in range(1000)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.get_count()[0] < 100            # no young backlog left to scan
+    anchor = [object()]                       # a program's own frozen objects stay frozen
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused():
+            nodes.append(K.placeholder(shape=(2,)))
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    assert anchor and nodes
