@@ -362,27 +362,29 @@ class Node:
         raise TypeError(f"{self.name!r} is symbolic and cannot be iterated; "
                         "index it or use K.gather")
 
-    # Arithmetic: each operator is the backend function of the same meaning.
-    def __add__(self, other): return ops.add(self, other)
-    def __radd__(self, other): return ops.add(other, self)
-    def __sub__(self, other): return ops.subtract(self, other)
-    def __rsub__(self, other): return ops.subtract(other, self)
-    def __mul__(self, other): return ops.multiply(self, other)
-    def __rmul__(self, other): return ops.multiply(other, self)
-    def __truediv__(self, other): return ops.divide(self, other)
-    def __rtruediv__(self, other): return ops.divide(other, self)
-    def __pow__(self, other): return ops.pow(self, other)
-    def __rpow__(self, other): return ops.pow(other, self)
-    def __matmul__(self, other): return ops.dot(self, other)
-    def __rmatmul__(self, other): return ops.dot(other, self)
+    # Arithmetic: each operator is the backend function of the same meaning,
+    # the other operand made a node beside this one first (``x * 0.5``: the
+    # shared constant 0.5 of x's dtype), as the function would, in one step.
+    def __add__(self, other): return ops.add(self, as_node(other, self))
+    def __radd__(self, other): return ops.add(as_node(other, self), self)
+    def __sub__(self, other): return ops.subtract(self, as_node(other, self))
+    def __rsub__(self, other): return ops.subtract(as_node(other, self), self)
+    def __mul__(self, other): return ops.multiply(self, as_node(other, self))
+    def __rmul__(self, other): return ops.multiply(as_node(other, self), self)
+    def __truediv__(self, other): return ops.divide(self, as_node(other, self))
+    def __rtruediv__(self, other): return ops.divide(as_node(other, self), self)
+    def __pow__(self, other): return ops.pow(self, as_node(other, self))
+    def __rpow__(self, other): return ops.pow(as_node(other, self), self)
+    def __matmul__(self, other): return ops.dot(self, as_node(other, self))
+    def __rmatmul__(self, other): return ops.dot(as_node(other, self), self)
     def __neg__(self): return ops.negative(self)
     def __pos__(self): return self
     def __abs__(self): return ops.abs(self)
     def __getitem__(self, key): return ops.getitem(self, key)  # ints, slices, None, ...
-    def __lt__(self, other): return ops.less(self, other)
-    def __le__(self, other): return ops.less_equal(self, other)
-    def __gt__(self, other): return ops.greater(self, other)
-    def __ge__(self, other): return ops.greater_equal(self, other)
+    def __lt__(self, other): return ops.less(self, as_node(other, self))
+    def __le__(self, other): return ops.less_equal(self, as_node(other, self))
+    def __gt__(self, other): return ops.greater(self, as_node(other, self))
+    def __ge__(self, other): return ops.greater_equal(self, as_node(other, self))
     # ``==`` stays identity, as in TensorFlow 1: nodes are dictionary keys.
     __eq__ = object.__eq__
     __hash__ = object.__hash__
