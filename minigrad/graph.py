@@ -748,17 +748,20 @@ def topological_order(roots):
         if root in seen:
             continue
         seen.add(root)
-        stack = [(root, iter(root.inputs))]
-        while stack:
-            node, pending = stack[-1]
-            for child in pending:
+        # The path being walked, and beside each node the inputs not yet
+        # looked at (two lists rather than a list of pairs: no pair to make
+        # and unpack at every step).
+        path, pending = [root], [iter(root.inputs)]
+        while path:
+            for child in pending[-1]:
                 if child not in seen:
                     seen.add(child)
-                    stack.append((child, iter(child.inputs)))
+                    path.append(child)
+                    pending.append(iter(child.inputs))
                     break
             else:
-                stack.pop()
-                order.append(node)
+                pending.pop()
+                order.append(path.pop())
     return order
 
 
