@@ -588,11 +588,13 @@ def as_node(value, like=None):
 
     A Python number or array takes the dtype of ``like`` (the tensor it is
     combined with) where that loses nothing, as in TensorFlow: ``x * 2`` and
-    ``x * 0.5`` keep a float32 ``x`` float32. A float combined with an integer
-    tensor stays float64, as in NumPy; a float combined with nothing becomes
-    ``floatx()``. An integer that the tensor's type cannot hold is refused,
-    rather than wrapped around. A list that holds tensors is packed into one
-    (``K.stack``), as Keras code expects of ``K.prod([K.shape(x)[0], 2])``.
+    ``x * 0.5`` keep a float32 ``x`` float32 (a number beside a float tensor
+    is the one shared constant ``literal`` keeps for it). A float combined
+    with an integer tensor stays float64, as in NumPy; a float combined with
+    nothing becomes ``floatx()``. An integer that the tensor's type cannot
+    hold is refused, rather than wrapped around. A list that holds tensors is
+    packed into one (``K.stack``), as Keras code expects of
+    ``K.prod([K.shape(x)[0], 2])``.
 
     >>> import numpy as np
     >>> as_node(0.5, like=Placeholder((2,), dtype='float16')).dtype
