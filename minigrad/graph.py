@@ -778,11 +778,12 @@ def collector_paused():
     Graph nodes hold no cycles that need collecting meanwhile; it runs again
     afterwards (if it was running before).
 
-    The objects made meanwhile then join the collector's oldest generation
-    without a scan (``gc.freeze`` then ``gc.unfreeze``, two list splices):
-    a graph's nodes live as long as the graph, and left young they would be
-    scanned at once, and again as they age, for nothing. The next full
-    collection still sees them all. A program that froze objects itself
+    The young objects -- the graph just made among them -- then join the
+    collector's oldest generation without a scan (``gc.freeze`` then
+    ``gc.unfreeze``, two list splices): a graph's nodes live as long as the
+    graph, and left young they would be scanned at once, and again as they
+    age, for nothing. The next full collection still sees them all (young
+    garbage cycles wait for it). A program that froze objects itself
     (``gc.get_freeze_count()`` not 0) keeps them frozen: the pause then
     only pauses.
     """

@@ -28,17 +28,15 @@ def result_dtype(ufunc, dtypes, op):
     >>> result_dtype(np.add, (i, f), 'add'), result_dtype(np.less, (i, f), 'less')
     (dtype('float64'), dtype('bool'))
     """
-    key = (ufunc, dtypes)
-    try:
-        return _RESULT_DTYPES[key]   # asked once per ufunc and dtypes: graphs repeat them
-    except KeyError:
-        pass
-    try:
-        _RESULT_DTYPES[key] = ufunc.resolve_dtypes(dtypes + (None,) * ufunc.nout)[ufunc.nin]
-    except TypeError:  # NumPy's "no loop for these dtypes"
-        names = ", ".join(dtype.name for dtype in dtypes)
-        raise TypeError(f"{op}: not defined for dtype(s) {names}") from None
-    return _RESULT_DTYPES[key]
+    result = _RESULT_DTYPES.get((ufunc, dtypes))   # asked once per ufunc and dtypes
+    if result is None:
+        try:
+            result = ufunc.resolve_dtypes(dtypes + (None,) * ufunc.nout)[ufunc.nin]
+        except TypeError:  # NumPy's "no loop for these dtypes"
+            names = ", ".join(dtype.name for dtype in dtypes)
+            raise TypeError(f"{op}: not defined for dtype(s) {names}") from None
+        _RESULT_DTYPES[ufunc, dtypes] = result
+    return result
 
 
 _RESULT_DTYPES = {}
