@@ -66,18 +66,19 @@ def _backward(loss, variables):
     relevant = _depends_on(order, variables)
     grads = {loss: as_node(1.0, like=loss)} if loss in relevant else {}
     for node in reversed(order):
-        g = grads.get(node)
-        if g is None or node.op is None:
+        g, op = grads.get(node), node.op
+        if g is None or op is None:
             continue
         for i, source in enumerate(node.inputs):
             if source not in relevant:
                 continue
-            contribution = node.op.vjp(node, g, i)
+            contribution = op.vjp(node, g, i)
             if contribution is None:
                 continue
-            if node.op.broadcasts and contribution.shape != source.shape:
+            if op.broadcasts and contribution.shape != source.shape:
                 contribution = sum_like(contribution, source)
-            grads[source] = grads[source] + contribution if source in grads else contribution
+            earlier = grads.get(source)
+            grads[source] = contribution if earlier is None else earlier + contribution
     return [_finish(grads.get(variable), variable) for variable in variables]
 
 
@@ -102,6 +103,6 @@ def _depends_on(order, variables):
     among their ancestors, the variables included."""
     relevant = {variable for variable in variables if variable.dtype.kind == "f"}
     for node in order:
-        if node.dtype.kind == "f" and any(source in relevant for source in node.inputs):
+        if node.dtype.kind == "f" and not relevant.isdisjoint(node.inputs):
             relevant.add(node)
     return relevant

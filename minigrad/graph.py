@@ -31,6 +31,7 @@ chain of a hundred thousand nodes is no harder than a chain of three.
 import contextlib
 import gc
 import itertools
+import math
 import operator
 import threading
 
@@ -67,6 +68,30 @@ def is_fully_known(shape):
     (True, False)
     """
     return all(dim is not None for dim in shape)
+
+
+def static_shape(shape):
+    """``shape`` as a tuple of Python ints and ``None``s, the form every node
+    keeps (``(np.int64(2), 3.0)`` becomes ``(2, 3)``).
+
+    Equal shapes share one tuple, remembered the first time it is seen (up
+    to a few thousand of them): a graph repeats a handful of shapes over and
+    over, so most nodes find theirs with one dictionary lookup, and equal
+    values (``np.int64(2) == 2``) look up the same tuple.
+
+    >>> static_shape([None, np.int64(3)])
+    (None, 3)
+    """
+    try:
+        return _SHAPES[shape]
+    except (KeyError, TypeError):   # new, or a list (which cannot be a key)
+        known = tuple(None if dim is None else int(dim) for dim in shape)
+        if len(_SHAPES) < 4096:
+            _SHAPES[known] = known
+        return known
+
+
+_SHAPES = {}
 
 
 def same_shape(a, b):
@@ -282,33 +307,47 @@ class Node:
     ((None, 3), 'float32', ['multiply_...', 'constant_...'])
     """
 
-    __slots__ = ("op", "inputs", "shape", "dtype", "name", "uid", *KERAS_ATTRIBUTES)
+    __slots__ = ("op", "inputs", "shape", "dtype", "_name", "uid", *KERAS_ATTRIBUTES)
     # NumPy asks a node what its ufuncs mean: ``array * node`` is a node.
     __array_ufunc__ = _numpy_meets_a_node
 
     def __init__(self, op, inputs, shape, dtype, name=None):
         self.op = op
         self.inputs = tuple(inputs)
-        self.shape = tuple(None if dim is None else int(dim) for dim in shape)
-        self.dtype = np.dtype(dtype)
+        self.shape = static_shape(shape)
+        self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
         self.uid = next(_uids)
-        self.name = name if name is not None else f"{self.kind()}_{self.uid}"
+        self._name = name
 
-    def kind(self):
-        """The short word used in default names and drawings."""
-        return self.op.name if self.op is not None else type(self).__name__.lower()
+    @property
+    def name(self):
+        """The name given, else its op's name (or its class's, for a leaf) and
+        its number: ``'tanh_12'``, ``'variable_3'``.
+
+        The default is written out when first asked for: most nodes of a
+        big graph (a gradient's, say) are never named by anyone, and
+        formatting a string for each would be a third of building them.
+        """
+        if self._name is None:
+            word = self.op.name if self.op is not None else type(self).__name__.lower()
+            self._name = f"{word}_{self.uid}"
+        return self._name
+
+    @name.setter
+    def name(self, name):
+        self._name = name
 
     @property
     def ndim(self):
         return len(self.shape)
 
     def __repr__(self):
-        kind = "Tensor" if self.op is not None else type(self).__name__
+        what = "Tensor" if self.op is not None else type(self).__name__
         source = ""
         if self.op is not None:
             args = ", ".join(node.name for node in self.inputs)
             source = f" = {self.op!r}({args})"
-        return (f"<{kind} '{self.name}'{source} shape={format_shape(self.shape)} "
+        return (f"<{what} '{self.name}'{source} shape={format_shape(self.shape)} "
                 f"dtype={self.dtype.name}>")
 
     # Symbolic tensors have no truth value or length: say so, rather than
@@ -321,27 +360,29 @@ class Node:
         raise TypeError(f"{self.name!r} is symbolic and cannot be iterated; "
                         "index it or use K.gather")
 
-    # Arithmetic: each operator is the backend function of the same meaning.
-    def __add__(self, other): return ops.add(self, other)
-    def __radd__(self, other): return ops.add(other, self)
-    def __sub__(self, other): return ops.subtract(self, other)
-    def __rsub__(self, other): return ops.subtract(other, self)
-    def __mul__(self, other): return ops.multiply(self, other)
-    def __rmul__(self, other): return ops.multiply(other, self)
-    def __truediv__(self, other): return ops.divide(self, other)
-    def __rtruediv__(self, other): return ops.divide(other, self)
-    def __pow__(self, other): return ops.pow(self, other)
-    def __rpow__(self, other): return ops.pow(other, self)
-    def __matmul__(self, other): return ops.dot(self, other)
-    def __rmatmul__(self, other): return ops.dot(other, self)
+    # Arithmetic: each operator is the backend function of the same meaning,
+    # the other operand made a node beside this one first (``x * 0.5``: the
+    # shared constant 0.5 of x's dtype), as the function would, in one step.
+    def __add__(self, other): return ops.add(self, as_node(other, self))
+    def __radd__(self, other): return ops.add(as_node(other, self), self)
+    def __sub__(self, other): return ops.subtract(self, as_node(other, self))
+    def __rsub__(self, other): return ops.subtract(as_node(other, self), self)
+    def __mul__(self, other): return ops.multiply(self, as_node(other, self))
+    def __rmul__(self, other): return ops.multiply(as_node(other, self), self)
+    def __truediv__(self, other): return ops.divide(self, as_node(other, self))
+    def __rtruediv__(self, other): return ops.divide(as_node(other, self), self)
+    def __pow__(self, other): return ops.pow(self, as_node(other, self))
+    def __rpow__(self, other): return ops.pow(as_node(other, self), self)
+    def __matmul__(self, other): return ops.dot(self, as_node(other, self))
+    def __rmatmul__(self, other): return ops.dot(as_node(other, self), self)
     def __neg__(self): return ops.negative(self)
     def __pos__(self): return self
     def __abs__(self): return ops.abs(self)
     def __getitem__(self, key): return ops.getitem(self, key)  # ints, slices, None, ...
-    def __lt__(self, other): return ops.less(self, other)
-    def __le__(self, other): return ops.less_equal(self, other)
-    def __gt__(self, other): return ops.greater(self, other)
-    def __ge__(self, other): return ops.greater_equal(self, other)
+    def __lt__(self, other): return ops.less(self, as_node(other, self))
+    def __le__(self, other): return ops.less_equal(self, as_node(other, self))
+    def __gt__(self, other): return ops.greater(self, as_node(other, self))
+    def __ge__(self, other): return ops.greater_equal(self, as_node(other, self))
     # ``==`` stays identity, as in TensorFlow 1: nodes are dictionary keys.
     __eq__ = object.__eq__
     __hash__ = object.__hash__
@@ -545,11 +586,13 @@ def as_node(value, like=None):
 
     A Python number or array takes the dtype of ``like`` (the tensor it is
     combined with) where that loses nothing, as in TensorFlow: ``x * 2`` and
-    ``x * 0.5`` keep a float32 ``x`` float32. A float combined with an integer
-    tensor stays float64, as in NumPy; a float combined with nothing becomes
-    ``floatx()``. An integer that the tensor's type cannot hold is refused,
-    rather than wrapped around. A list that holds tensors is packed into one
-    (``K.stack``), as Keras code expects of ``K.prod([K.shape(x)[0], 2])``.
+    ``x * 0.5`` keep a float32 ``x`` float32 (a number beside a float tensor
+    is the one shared constant ``literal`` keeps for it). A float combined
+    with an integer tensor stays float64, as in NumPy; a float combined with
+    nothing becomes ``floatx()``. An integer that the tensor's type cannot
+    hold is refused, rather than wrapped around. A list that holds tensors is
+    packed into one (``K.stack``), as Keras code expects of
+    ``K.prod([K.shape(x)[0], 2])``.
 
     >>> import numpy as np
     >>> as_node(0.5, like=Placeholder((2,), dtype='float16')).dtype
@@ -562,7 +605,7 @@ def as_node(value, like=None):
     if isinstance(value, Node):
         return value
     if type(value) in (float, int) and like is not None and like.dtype.kind == "f":
-        return Constant(value, dtype=like.dtype)   # x * 0.5, 1 - x: the commonest literals
+        return literal(value, like.dtype)   # x * 0.5, 1 - x: the commonest literals
     if isinstance(value, (list, tuple)) and any(isinstance(item, Node) for item in value):
         return ops.stack(value)   # [K.shape(x)[0], 3]: a list holding tensors is packed
     if isinstance(value, Update):
@@ -586,6 +629,37 @@ def as_node(value, like=None):
     return Constant(array, dtype=dtype)
 
 
+def literal(number, dtype):
+    """The constant for a Python number written beside a float tensor
+    (``x * 0.5``, ``1 - y``): made once per number and dtype, then shared.
+
+    A constant never changes, so sharing it changes no value, and a chain
+    that writes ``* 0.5`` fifty thousand times holds one constant rather
+    than fifty thousand (Theano, Keras's other backend, keeps the same cache
+    of scalar constants). ``draw_graph`` shows a small constant inside each
+    consumer's label, as before; ``to_dot``, which draws every node, draws
+    it once, with an edge to each consumer. The first thousand numbers are
+    kept; 0.0 and -0.0 are told apart, and NaN (equal to nothing) is never
+    shared. Constants made by ``K.constant`` are never shared.
+
+    >>> f64 = np.dtype('float64')
+    >>> literal(0.5, f64) is literal(0.5, f64), literal(0.0, f64) is literal(-0.0, f64)
+    (True, False)
+    """
+    if number != number:
+        return Constant(number, dtype=dtype)
+    key = (type(number), number, math.copysign(1.0, number) if number == 0 else 1.0, dtype)
+    constant = _LITERALS.get(key)
+    if constant is None:
+        constant = Constant(number, dtype=dtype)
+        if len(_LITERALS) < 1000:
+            _LITERALS[key] = constant
+    return constant
+
+
+_LITERALS = {}
+
+
 def _fits(value_dtype, tensor_dtype):
     """Whether a literal of ``value_dtype`` may take ``tensor_dtype``: any
     number joins a float tensor, integers an integer one, booleans a boolean one."""
@@ -604,12 +678,17 @@ def as_nodes(values):
     >>> [(node.name, node.dtype.name) for node in as_nodes((3, n))]
     [('constant_...', 'int32'), ('n', 'int32')]
     """
+    for value in values:
+        if not isinstance(value, Node):
+            break
+    else:
+        return values   # all nodes already: the common case, decided in one pass
     like = None
     for value in values:
         if isinstance(value, Node):
             like = value
             break
-    return tuple(value if isinstance(value, Node) else as_node(value, like) for value in values)
+    return tuple([value if isinstance(value, Node) else as_node(value, like) for value in values])
 
 
 # --------------------------------------------------------------------------
@@ -670,17 +749,20 @@ def topological_order(roots):
         if root in seen:
             continue
         seen.add(root)
-        stack = [(root, iter(root.inputs))]
-        while stack:
-            node, pending = stack[-1]
-            for child in pending:
+        # The path being walked, and beside each node the inputs not yet
+        # looked at (two lists rather than a list of pairs: no pair to make
+        # and unpack at every step).
+        path, pending = [root], [iter(root.inputs)]
+        while path:
+            for child in pending[-1]:
                 if child not in seen:
                     seen.add(child)
-                    stack.append((child, iter(child.inputs)))
+                    path.append(child)
+                    pending.append(iter(child.inputs))
                     break
             else:
-                stack.pop()
-                order.append(node)
+                pending.pop()
+                order.append(path.pop())
     return order
 
 
@@ -694,6 +776,15 @@ def collector_paused():
     scan the growing graph again and again, about a third of the time.
     Graph nodes hold no cycles that need collecting meanwhile; it runs again
     afterwards (if it was running before).
+
+    The young objects -- the graph just made among them -- then join the
+    collector's oldest generation without a scan (``gc.freeze`` then
+    ``gc.unfreeze``, two list splices): a graph's nodes live as long as the
+    graph, and left young they would be scanned at once, and again as they
+    age, for nothing. The next full collection still sees them all (young
+    garbage cycles wait for it). A program that froze objects itself
+    (``gc.get_freeze_count()`` not 0) keeps them frozen: the pause then
+    only pauses.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -701,6 +792,9 @@ def collector_paused():
         yield
     finally:
         if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -4,6 +4,7 @@ axes, copies and pickles; and, for every op, counts that are whole numbers
 and a static dtype and shape equal to the computed ones."""
 
 import copy
+import gc
 import pickle
 
 import numpy as np
@@ -231,3 +232,54 @@ test_what_is_not_a_tensor_is_refused = refusal_test({
     "a string": (TypeError, r"cannot turn 'a' \(dtype <U1\) into a tensor",
                  lambda: K.variable(1.0) + "a"),
 })
+
+
+# --------------------------------------------------------------------------
+# Cheap building (issue 12): literals share one constant, shapes one tuple
+
+def test_a_number_written_beside_a_float_tensor_is_one_shared_constant():
+    x = K.placeholder(shape=(2,), dtype="float64", name="x")
+    half = (x * 0.5).inputs[1]
+    assert (0.5 * K.tanh(x)).inputs[0] is half and (x - 0.5).inputs[1] is half
+    assert (x * 1).inputs[1] is not (x * 1.0).inputs[1]           # the int and the float
+    assert (K.cast(x, "float32") * 0.5).inputs[1] is not half      # each dtype its own
+    assert K.constant(0.5) is not K.constant(0.5)                  # K.constant: never shared
+    assert (x * np.nan).inputs[1] is not (x * np.nan).inputs[1]    # NaN: never shared
+    y = K.function([x], [x * 0.0, x * -0.0])([[1.0, 2.0]])
+    assert np.signbit(y[0]).tolist() == [False, False] and np.signbit(y[1]).tolist() == [True, True]
+
+
+def test_static_shapes_are_python_ints_and_equal_shapes_share_one_tuple():
+    a = K.placeholder(shape=[None, np.int64(3)])
+    b = K.placeholder(shape=(None, 3))
+    assert a.shape == (None, 3) and type(a.shape[1]) is int and a.shape is b.shape
+    assert K.tanh(a).shape is a.shape and (a * b).shape is a.shape
+
+
+def test_a_default_name_is_written_when_first_asked_for_and_then_kept():
+    x = K.placeholder(shape=(2,), name="x")
+    y = K.tanh(x)
+    assert y._name is None                        # nothing formatted while building
+    assert y.name == f"tanh_{y.uid}" and y.name is y.name
+    copied = pickle.loads(pickle.dumps(K.exp(y)))
+    assert copied.inputs[0].name == y.name and copied.name.startswith("exp_")
+    y.name = "activation"
+    assert y.name == "activation" and "'activation' = tanh(x)" in repr(y)
+
+
+def test_what_k_gradients_builds_joins_the_oldest_generation_unscanned():
+    x = K.variable(0.3)
+    y = x
+    for _ in range(2000):
+        y = K.tanh(y) * 0.5
+    assert gc.isenabled()
+    (g,) = K.gradients(y, [x])                 # collector_paused around the sweep
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert any(item is g for item in gc.get_objects(generation=2))
+    gc.freeze()                                # a program's own frozen objects stay frozen
+    try:
+        frozen = gc.get_freeze_count()
+        K.gradients(y, [x])
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

@@ -4,6 +4,11 @@ All of them broadcast their inputs as NumPy does. Each gradient is returned
 in the *output's* shape; ``minigrad.autodiff`` sums it back down to the
 shape of a broadcast input, in one place for every op.
 
+None of these ops but ``Cast`` has parameters, so each is made once
+(``MULTIPLY = Multiply()``) and that one object serves every node it builds:
+an op object fewer per node to allocate, and for Python's garbage collector
+to track and scan again and again while a big graph grows.
+
 Notation in the docstrings: ``y`` is the op's output, ``g`` the gradient of
 the loss with respect to ``y`` (same shape as ``y``).
 """
@@ -15,24 +20,23 @@ from ..graph import Op, as_node, as_nodes, broadcast_shapes
 from .shape import expand_dims
 
 
-def result_dtype(ufunc, inputs, op):
-    """The dtype ``ufunc`` gives for these inputs: the kernel itself decides,
-    so the static dtype always equals the computed one.
+def result_dtype(ufunc, dtypes, op):
+    """The dtype ``ufunc`` gives for inputs of these ``dtypes``: the kernel
+    itself decides, so the static dtype always equals the computed one.
 
-    >>> from minigrad import backend as K
-    >>> n, x = K.placeholder(shape=(), dtype='int32'), K.placeholder(shape=(), dtype='float32')
-    >>> result_dtype(np.add, (n, x), 'add'), result_dtype(np.less, (n, x), 'less')
+    >>> i, f = np.dtype('int32'), np.dtype('float32')
+    >>> result_dtype(np.add, (i, f), 'add'), result_dtype(np.less, (i, f), 'less')
     (dtype('float64'), dtype('bool'))
     """
-    key = (ufunc, *[node.dtype for node in inputs])
-    if key not in _RESULT_DTYPES:   # asked once per ufunc and dtypes: graphs repeat them
-        dtypes = key[1:]
+    result = _RESULT_DTYPES.get((ufunc, dtypes))   # asked once per ufunc and dtypes
+    if result is None:
         try:
-            _RESULT_DTYPES[key] = ufunc.resolve_dtypes(dtypes + (None,) * ufunc.nout)[ufunc.nin]
+            result = ufunc.resolve_dtypes(dtypes + (None,) * ufunc.nout)[ufunc.nin]
         except TypeError:  # NumPy's "no loop for these dtypes"
             names = ", ".join(dtype.name for dtype in dtypes)
             raise TypeError(f"{op}: not defined for dtype(s) {names}") from None
-    return _RESULT_DTYPES[key]
+        _RESULT_DTYPES[ufunc, dtypes] = result
+    return result
 
 
 _RESULT_DTYPES = {}
@@ -50,8 +54,15 @@ class Elementwise(Op):
     broadcasts = True
 
     def infer(self, *inputs):
-        shape = broadcast_shapes(*[node.shape for node in inputs], op=self.name)
-        return shape, result_dtype(type(self).ufunc, inputs, self.name)
+        # Unary ops, and binary ops on equal shapes, skip the general rule.
+        if len(inputs) == 1:
+            shape, dtypes = inputs[0].shape, (inputs[0].dtype,)
+        elif len(inputs) == 2 and inputs[0].shape == inputs[1].shape:
+            shape, dtypes = inputs[0].shape, (inputs[0].dtype, inputs[1].dtype)
+        else:
+            shape = broadcast_shapes(*[node.shape for node in inputs], op=self.name)
+            dtypes = tuple(node.dtype for node in inputs)
+        return shape, result_dtype(type(self).ufunc, dtypes, self.name)
 
 
 class FloatElementwise(Elementwise):
@@ -68,8 +79,10 @@ class FloatElementwise(Elementwise):
 
     def __call__(self, *inputs, name=None):
         nodes = as_nodes(inputs)
-        if any(node.dtype.kind != "f" for node in nodes):
-            nodes = tuple(map(to_float, nodes))
+        for node in nodes:
+            if node.dtype.kind != "f":
+                nodes = tuple(map(to_float, nodes))
+                break
         return super().__call__(*nodes, name=name)
 
 
@@ -97,6 +110,9 @@ class Add(Elementwise):
         return g
 
 
+ADD = Add()
+
+
 def add(a, b):
     """``a + b`` with broadcasting.
 
@@ -104,7 +120,7 @@ def add(a, b):
     >>> K.eval(K.constant([1., 2.]) + 1)
     array([2., 3.], dtype=float32)
     """
-    return Add()(a, b)
+    return ADD(a, b)
 
 
 class Subtract(Elementwise):
@@ -116,6 +132,9 @@ class Subtract(Elementwise):
         return g if i == 0 else -g
 
 
+SUBTRACT = Subtract()
+
+
 def subtract(a, b):
     """``a - b`` with broadcasting.
 
@@ -123,7 +142,7 @@ def subtract(a, b):
     >>> K.eval(3 - K.constant([1., 2.]))
     array([2., 1.], dtype=float32)
     """
-    return Subtract()(a, b)
+    return SUBTRACT(a, b)
 
 
 class Multiply(Elementwise):
@@ -135,6 +154,9 @@ class Multiply(Elementwise):
         return g * node.inputs[1 - i]
 
 
+MULTIPLY = Multiply()
+
+
 def multiply(a, b):
     """``a * b`` with broadcasting.
 
@@ -143,7 +165,7 @@ def multiply(a, b):
     array([[ 1.,  2.],
            [10., 20.]], dtype=float32)
     """
-    return Multiply()(a, b)
+    return MULTIPLY(a, b)
 
 
 class Divide(Elementwise):
@@ -156,6 +178,9 @@ class Divide(Elementwise):
         return g / b if i == 0 else -g * node / b
 
 
+DIVIDE = Divide()
+
+
 def divide(a, b):
     """``a / b`` (true division) with broadcasting.
 
@@ -163,7 +188,7 @@ def divide(a, b):
     >>> K.eval(K.constant([1., 2.]) / 4)
     array([0.25, 0.5 ], dtype=float32)
     """
-    return Divide()(a, b)
+    return DIVIDE(a, b)
 
 
 class Pow(FloatElementwise):
@@ -179,6 +204,9 @@ class Pow(FloatElementwise):
         return g * node * log(switch(greater(a, 0), a, 1))
 
 
+POW = Pow()
+
+
 def pow(x, a):
     """``x ** a``, elementwise (Keras: ``K.pow(x, a)``).
 
@@ -186,7 +214,7 @@ def pow(x, a):
     >>> K.eval(K.pow(K.constant([2., 3.]), 2))
     array([4., 9.], dtype=float32)
     """
-    return Pow()(x, a)
+    return POW(x, a)
 
 
 class Maximum(Elementwise):
@@ -199,6 +227,9 @@ class Maximum(Elementwise):
         return switch(greater_equal(a, b), g, 0) if i == 0 else switch(greater_equal(a, b), 0, g)
 
 
+MAXIMUM = Maximum()
+
+
 def maximum(x, y):
     """Elementwise maximum of ``x`` and ``y``.
 
@@ -206,7 +237,7 @@ def maximum(x, y):
     >>> K.eval(K.maximum(K.constant([1., 5.]), 3))
     array([3., 5.], dtype=float32)
     """
-    return Maximum()(x, y)
+    return MAXIMUM(x, y)
 
 
 class Minimum(Elementwise):
@@ -219,6 +250,9 @@ class Minimum(Elementwise):
         return switch(less_equal(a, b), g, 0) if i == 0 else switch(less_equal(a, b), 0, g)
 
 
+MINIMUM = Minimum()
+
+
 def minimum(x, y):
     """Elementwise minimum of ``x`` and ``y``.
 
@@ -226,7 +260,7 @@ def minimum(x, y):
     >>> K.eval(K.minimum(K.constant([1., 5.]), 3))
     array([1., 3.], dtype=float32)
     """
-    return Minimum()(x, y)
+    return MINIMUM(x, y)
 
 
 class Negative(Elementwise):
@@ -238,6 +272,9 @@ class Negative(Elementwise):
         return -g
 
 
+NEGATIVE = Negative()
+
+
 def negative(x):
     """``-x``.
 
@@ -245,7 +282,7 @@ def negative(x):
     >>> K.eval(-K.constant([1., -2.]))
     array([-1.,  2.], dtype=float32)
     """
-    return Negative()(x)
+    return NEGATIVE(x)
 
 
 # --------------------------------------------------------------------------
@@ -260,6 +297,9 @@ class Square(Elementwise):
         return g * (2 * node.inputs[0])
 
 
+SQUARE = Square()
+
+
 def square(x):
     """``x ** 2``, elementwise.
 
@@ -267,7 +307,7 @@ def square(x):
     >>> K.eval(K.square(K.constant([-3., 2.])))
     array([9., 4.], dtype=float32)
     """
-    return Square()(x)
+    return SQUARE(x)
 
 
 class Sqrt(FloatElementwise):
@@ -279,6 +319,9 @@ class Sqrt(FloatElementwise):
         return g * 0.5 / node
 
 
+SQRT = Sqrt()
+
+
 def sqrt(x):
     """Square root, elementwise. Keras 2 clips negative inputs to 0 first;
     so does minigrad (the gradient at a clipped entry is 0).
@@ -287,7 +330,7 @@ def sqrt(x):
     >>> K.eval(K.sqrt(K.constant([4., 9.])))
     array([2., 3.], dtype=float32)
     """
-    return Sqrt()(clip(to_float(x), 0.0, np.inf))
+    return SQRT(clip(to_float(x), 0.0, np.inf))
 
 
 class Abs(Elementwise):
@@ -299,6 +342,9 @@ class Abs(Elementwise):
         return g * sign(node.inputs[0])
 
 
+ABS = Abs()
+
+
 def abs(x):
     """``|x|``, elementwise.
 
@@ -306,13 +352,16 @@ def abs(x):
     >>> K.eval(K.abs(K.constant([-3., 2.])))
     array([3., 2.], dtype=float32)
     """
-    return Abs()(x)
+    return ABS(x)
 
 
 class Sign(Elementwise):
     """``y = sign(x)`` in {-1, 0, 1}; piecewise constant, so no gradient flows."""
     __slots__ = ()
     name, ufunc = "sign", np.sign
+
+
+SIGN = Sign()
 
 
 def sign(x):
@@ -322,7 +371,7 @@ def sign(x):
     >>> K.eval(K.sign(K.constant([-3., 0., 2.])))
     array([-1.,  0.,  1.], dtype=float32)
     """
-    return Sign()(x)
+    return SIGN(x)
 
 
 class Exp(FloatElementwise):
@@ -334,6 +383,9 @@ class Exp(FloatElementwise):
         return g * node
 
 
+EXP = Exp()
+
+
 def exp(x):
     """``e ** x``, elementwise.
 
@@ -341,7 +393,7 @@ def exp(x):
     >>> K.eval(K.exp(K.constant([0.])))
     array([1.], dtype=float32)
     """
-    return Exp()(x)
+    return EXP(x)
 
 
 class Log(FloatElementwise):
@@ -353,6 +405,9 @@ class Log(FloatElementwise):
         return g / node.inputs[0]
 
 
+LOG = Log()
+
+
 def log(x):
     """Natural logarithm, elementwise.
 
@@ -360,7 +415,7 @@ def log(x):
     >>> K.eval(K.log(K.constant([1.])))
     array([0.], dtype=float32)
     """
-    return Log()(x)
+    return LOG(x)
 
 
 class Log1p(FloatElementwise):
@@ -372,6 +427,9 @@ class Log1p(FloatElementwise):
         return g / (1 + node.inputs[0])
 
 
+LOG1P = Log1p()
+
+
 def log1p(x):
     """``ln(1 + x)``, accurate near 0.
 
@@ -379,7 +437,7 @@ def log1p(x):
     >>> K.eval(ops.log1p(K.constant([0.])))
     array([0.], dtype=float32)
     """
-    return Log1p()(x)
+    return LOG1P(x)
 
 
 class Tanh(FloatElementwise):
@@ -391,6 +449,9 @@ class Tanh(FloatElementwise):
         return g * (1 - node * node)
 
 
+TANH = Tanh()
+
+
 def tanh(x):
     """Hyperbolic tangent, elementwise.
 
@@ -398,7 +459,7 @@ def tanh(x):
     >>> K.eval(K.tanh(K.constant([0.])))
     array([0.], dtype=float32)
     """
-    return Tanh()(x)
+    return TANH(x)
 
 
 class Sigmoid(Op):
@@ -421,6 +482,9 @@ class Sigmoid(Op):
         return g * node * (1 - node)
 
 
+SIGMOID = Sigmoid()
+
+
 def sigmoid(x):
     """Logistic sigmoid ``1 / (1 + e ** -x)``, elementwise.
 
@@ -428,7 +492,7 @@ def sigmoid(x):
     >>> K.eval(K.sigmoid(K.constant([0.])))
     array([0.5], dtype=float32)
     """
-    return Sigmoid()(to_float(x))
+    return SIGMOID(to_float(x))
 
 
 class Relu(Op):
@@ -446,6 +510,9 @@ class Relu(Op):
         return switch(greater(node.inputs[0], 0), g, 0)
 
 
+RELU = Relu()
+
+
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     """Rectified linear unit, Keras 2.2's form.
 
@@ -457,11 +524,11 @@ def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     array([-1.,  1.,  6.], dtype=float32)
     """
     if alpha != 0:
-        negative_part = Relu()(threshold - x) if threshold != 0 else Relu()(-x)
+        negative_part = RELU(threshold - x) if threshold != 0 else RELU(-x)
     if threshold != 0:
         x = x * cast(greater(x, threshold), x.dtype)
     else:
-        x = Relu()(x)
+        x = RELU(x)
     if max_value is not None:
         x = clip(x, 0.0, max_value)
     if alpha != 0:
@@ -484,6 +551,9 @@ class Clip(Elementwise):
         return switch(equal(node, node.inputs[0]), g, 0) if i == 0 else None
 
 
+CLIP = Clip()
+
+
 def clip(x, min_value, max_value):
     """Clip each entry to ``[min_value, max_value]`` (Keras 2.2: ``None`` means
     unbounded, and a ``max_value`` below ``min_value`` is raised to it).
@@ -498,7 +568,7 @@ def clip(x, min_value, max_value):
         max_value = np.inf
     if not hasattr(max_value, "shape") and not hasattr(min_value, "shape"):
         max_value = max(max_value, min_value)
-    return Clip()(x, min_value, max_value)
+    return CLIP(x, min_value, max_value)
 
 
 class Cast(Op):
@@ -542,6 +612,9 @@ class Cos(FloatElementwise):
         return -g * sin(node.inputs[0])
 
 
+COS = Cos()
+
+
 def cos(x):
     """Cosine, elementwise: ``y = cos x``.
 
@@ -549,7 +622,7 @@ def cos(x):
     >>> K.eval(K.cos(K.constant([0., 3.14159265])))
     array([ 1., -1.], dtype=float32)
     """
-    return Cos()(x)
+    return COS(x)
 
 
 class Sin(FloatElementwise):
@@ -561,6 +634,9 @@ class Sin(FloatElementwise):
         return g * cos(node.inputs[0])
 
 
+SIN = Sin()
+
+
 def sin(x):
     """Sine, elementwise: ``y = sin x``.
 
@@ -568,7 +644,7 @@ def sin(x):
     >>> K.eval(K.sin(K.constant([0., 1.5707964])))
     array([0., 1.], dtype=float32)
     """
-    return Sin()(x)
+    return SIN(x)
 
 
 class Round(Elementwise):
@@ -577,6 +653,9 @@ class Round(Elementwise):
     flows (``K.gradients`` gives ``None``, as TensorFlow does)."""
     __slots__ = ()
     name, ufunc = "round", np.rint
+
+
+ROUND = Round()
 
 
 def round(x):
@@ -590,7 +669,7 @@ def round(x):
     (x,) = as_nodes((x,))
     if x.dtype.kind in "biu":  # already whole numbers: unchanged, dtype kept
         return x
-    return Round()(x)
+    return ROUND(x)
 
 
 # --------------------------------------------------------------------------
@@ -613,6 +692,9 @@ class Greater(Comparison):
     name, ufunc = "greater", np.greater
 
 
+GREATER = Greater()
+
+
 def greater(x, y):
     """Elementwise ``x > y`` (bool).
 
@@ -620,13 +702,16 @@ def greater(x, y):
     >>> K.eval(K.greater(K.constant([1., 3.]), 2))
     array([False,  True])
     """
-    return Greater()(x, y)
+    return GREATER(x, y)
 
 
 class GreaterEqual(Comparison):
     """``a >= b``."""
     __slots__ = ()
     name, ufunc = "greater_equal", np.greater_equal
+
+
+GREATER_EQUAL = GreaterEqual()
 
 
 def greater_equal(x, y):
@@ -636,13 +721,16 @@ def greater_equal(x, y):
     >>> K.eval(K.greater_equal(K.constant([1., 2.]), 2))
     array([False,  True])
     """
-    return GreaterEqual()(x, y)
+    return GREATER_EQUAL(x, y)
 
 
 class Less(Comparison):
     """``a < b``."""
     __slots__ = ()
     name, ufunc = "less", np.less
+
+
+LESS = Less()
 
 
 def less(x, y):
@@ -652,13 +740,16 @@ def less(x, y):
     >>> K.eval(K.less(K.constant([1., 3.]), 2))
     array([ True, False])
     """
-    return Less()(x, y)
+    return LESS(x, y)
 
 
 class LessEqual(Comparison):
     """``a <= b``."""
     __slots__ = ()
     name, ufunc = "less_equal", np.less_equal
+
+
+LESS_EQUAL = LessEqual()
 
 
 def less_equal(x, y):
@@ -668,13 +759,16 @@ def less_equal(x, y):
     >>> K.eval(K.less_equal(K.constant([2., 3.]), 2))
     array([ True, False])
     """
-    return LessEqual()(x, y)
+    return LESS_EQUAL(x, y)
 
 
 class Equal(Comparison):
     """``a == b``."""
     __slots__ = ()
     name, ufunc = "equal", np.equal
+
+
+EQUAL = Equal()
 
 
 def equal(x, y):
@@ -684,13 +778,16 @@ def equal(x, y):
     >>> K.eval(K.equal(K.constant([1., 2.]), 2))
     array([False,  True])
     """
-    return Equal()(x, y)
+    return EQUAL(x, y)
 
 
 class NotEqual(Comparison):
     """``a != b``."""
     __slots__ = ()
     name, ufunc = "not_equal", np.not_equal
+
+
+NOT_EQUAL = NotEqual()
 
 
 def not_equal(x, y):
@@ -700,7 +797,7 @@ def not_equal(x, y):
     >>> K.eval(K.not_equal(K.constant([1., 2.]), 2))
     array([ True, False])
     """
-    return NotEqual()(x, y)
+    return NOT_EQUAL(x, y)
 
 
 class Switch(Elementwise):
@@ -718,6 +815,9 @@ class Switch(Elementwise):
         if i == 0:
             return None
         return switch(condition, g, 0) if i == 1 else switch(condition, 0, g)
+
+
+SWITCH = Switch()
 
 
 def switch(condition, then_expression, else_expression):
@@ -744,4 +844,4 @@ def switch(condition, then_expression, else_expression):
     if 0 < condition.ndim < then_expression.ndim:
         trailing = range(condition.ndim, then_expression.ndim)
         condition = expand_dims(condition, tuple(trailing))
-    return Switch()(condition, then_expression, else_expression)
+    return SWITCH(condition, then_expression, else_expression)
