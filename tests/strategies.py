@@ -13,6 +13,13 @@ def shapes(draw, min_rank=0, max_rank=3):
 
 
 @st.composite
+def shapes_with_axis(draw):
+    """A shape of rank >= 1 and one of its axes (maybe negative): ``(shape, axis)``."""
+    shape = draw(shapes(min_rank=1))
+    return shape, draw(st.integers(-len(shape), len(shape) - 1))
+
+
+@st.composite
 def broadcastable_pairs(draw, min_rank=0, max_rank=3):
     """Two shapes that broadcast together: the second drops some leading
     axes of the first and squashes some of the rest to 1 (or the reverse)."""

@@ -10,7 +10,7 @@ from hypothesis import assume, given, strategies as st
 import minigrad as mg
 from minigrad import backend as K
 from helpers import CHECK, gradient_of, np_axis, var64
-from strategies import arrays, axes_for, shapes
+from strategies import arrays, axes_for, shapes, shapes_with_axis
 
 
 # --------------------------------------------------------------------------
@@ -194,8 +194,7 @@ def test_any_all(op, reference, data):
 @CHECK
 @given(data=st.data())
 def test_argmax_argmin(op, reference, data):
-    shape = data.draw(shapes(min_rank=1))
-    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    shape, axis = data.draw(shapes_with_axis())
     value = data.draw(arrays(shape, "real"))
     out = op(K.constant(value, dtype="float64"), axis=axis)
     expected = reference(value, axis=axis)
@@ -218,8 +217,7 @@ def test_argmax_first_on_ties_and_no_gradient():
 @CHECK
 @given(data=st.data())
 def test_scans_values_and_gradients(op, reference, data):
-    shape = data.draw(shapes(min_rank=1))
-    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    shape, axis = data.draw(shapes_with_axis())
     value = data.draw(arrays(shape, "real", away_from=(0.0,), margin=0.2))
     x = var64(value)
     out = op(x, axis=axis)

@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 import minigrad as mg
 from minigrad import backend as K
 from helpers import CHECK, check, var64, refusal_test
-from strategies import arrays, shapes
+from strategies import arrays, shapes, shapes_with_axis
 
 
 # --------------------------------------------------------------------------
@@ -75,8 +75,7 @@ def test_reshape_with_tensor_entries():
 @CHECK
 @given(data=st.data())
 def test_concatenate(data):
-    shape = data.draw(shapes(min_rank=1))
-    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    shape, axis = data.draw(shapes_with_axis())
     parts = []
     for _ in range(data.draw(st.integers(1, 3))):
         part_shape = list(shape)
@@ -144,8 +143,7 @@ def test_tile_int_and_shapes():
 @CHECK
 @given(data=st.data())
 def test_repeat_elements(data):
-    shape = data.draw(shapes(min_rank=1))
-    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    shape, axis = data.draw(shapes_with_axis())
     rep = data.draw(st.integers(1, 3))
     value = data.draw(arrays(shape))
     x = var64(value)
