@@ -95,10 +95,11 @@ def draw_graph(outputs, trace=None, gradients=None, *, max_nodes=80, direction="
     values = _known_values(trace, step)
     texts, highlighted = _labels(layout, trace, step, values, gradients)
     sizes = {key: _oriented(_text_size(text), direction) for key, text in texts.items()}
-    geometry = place(layout, sizes, layer_gap=0.55 if direction == "LR" else 0.35)
+    room = _title_room(layout, direction)
+    geometry = place(layout, sizes, layer_gap=0.55 if direction == "LR" else 0.35, room=room)
     page = _Page(geometry, direction, len(layout.bands) > 1)
     figure, ax = page.canvas(ax)
-    _draw_bands(ax, layout, geometry, page, values)
+    _draw_bands(ax, layout, geometry, page, values, room)
     _draw_edges(ax, layout, geometry, page)
     _draw_boxes(ax, layout, texts, geometry, page, values if step is not None else None,
                 highlighted)
@@ -212,10 +213,25 @@ class _Page:
         return x - width / 2, y - height / 2, width, height
 
 
-def _draw_bands(ax, layout, geometry, page, values):
+def _title_room(layout, direction):
+    """``{layer: inches}``: when the layers run top to bottom, each band's
+    title (two lines with the hyperparameters) sits above the band's first
+    layer, so that layer moves down to make room for it. (Left to right, the
+    titles sit above every box: `_Page` keeps ``BAND_TITLE`` for them.) The
+    first band's one-line title fits in the page's top margin."""
+    if direction != "TB" or len(layout.bands) < 2:
+        return {}
+    return {first: _title_lines(group, layout) * LINE_HEIGHT for group, first, _ in layout.bands[1:]}
+
+
+def _title_lines(group, layout):
+    return 2 if group == "updates" and layout.hyperparameters else 1
+
+
+def _draw_bands(ax, layout, geometry, page, values, room):
     """Shade each group's layers, with its title (and the hyperparameters in the last)."""
     for group, first, last in layout.bands if len(layout.bands) > 1 else []:
-        start = geometry.strips[first][0] - 0.2
+        start = geometry.strips[first][0] - 0.2 - room.get(first, 0.0)
         end = geometry.strips[last][1] + 0.2
         middle = ((start + end) / 2, (page.across[0] + page.across[1]) / 2)
         size = (end - start - 0.06, page.across[1] - page.across[0] + 0.1)
@@ -223,7 +239,7 @@ def _draw_bands(ax, layout, geometry, page, values):
         ax.add_patch(Rectangle((x, y), width, height, facecolor=BAND_COLOURS[group],
                                edgecolor="none", zorder=0, gid=f"band:{group}"))
         label = GROUP_TITLES[group]
-        if group == "updates" and layout.hyperparameters:
+        if _title_lines(group, layout) == 2:
             label += "\n" + _hyperparameter_line(layout.hyperparameters, values)
         x, y = page.xy(start + 0.05, page.across[0] - 0.02)
         ax.text(x, y, label, fontsize=FONT_SIZE, ha="left", va="top", color="#444444",

@@ -45,9 +45,11 @@ class Geometry:
         return min(alongs), max(alongs), min(acrosses), max(acrosses)
 
 
-def place(layout, sizes, layer_gap=LAYER_GAP):
+def place(layout, sizes, layer_gap=LAYER_GAP, room=None):
     """The `Geometry` of ``layout`` for boxes of ``sizes`` (``{key: (along, across)}``),
-    with ``layer_gap`` inches between layers."""
+    with ``layer_gap`` inches between layers and ``room[layer]`` inches more
+    before ``layer`` (for a title drawn there)."""
+    room = room or {}
     sizes = dict(sizes)
     sizes.update({dummy.key: (0.0, DUMMY) for dummy in layout.dummies})
     layers = {}
@@ -55,6 +57,7 @@ def place(layout, sizes, layer_gap=LAYER_GAP):
         layers.setdefault(box.layer, []).append(box)
     strips, along = {}, 0.0
     for layer in range(min(layers, default=0), max(layers, default=-1) + 1):
+        along += room.get(layer, 0.0)
         thickness = max([sizes[box.key][0] for box in layers.get(layer, [])] + [0.3])
         strips[layer] = (along, along + thickness)
         along += thickness + layer_gap

@@ -2,8 +2,11 @@
 forward, gradients and updates bands, with constants and hyperparameters
 folded into labels and a legend."""
 
+import pytest
+
+from minigrad import optimizers
 from minigrad.viz import draw_graph, drawn_boxes
-from figures import adam_training_step, frames_in_data, render
+from figures import adam_training_step, box_extents, frames_in_data, linear_regression, render
 
 
 def band_of(frame, bands):
@@ -36,3 +39,19 @@ def test_a_training_step_is_drawn_in_three_bands_with_constants_and_hyperparamet
     assert "node:lr" not in boxes and "node:beta_1" not in boxes
     (legend,) = [t.get_text() for t in figure.axes[0].texts if t.get_gid() == "band-title:updates"]
     assert "lr = 0.05" in legend and "beta_1 = 0.9" in legend and "beta_2 = 0.999" in legend
+
+
+@pytest.mark.parametrize("optimizer", [optimizers.Adam(lr=0.05), optimizers.SGD(0.1, momentum=0.9)],
+                         ids=["adam", "momentum"])
+def test_band_titles_and_the_hyperparameter_legend_are_hidden_by_no_box(optimizer):
+    x, y, w, b, loss = linear_regression()
+    step = [loss] + optimizer.get_updates(loss, [w, b])
+    for direction in ("TB", "LR"):
+        figure = render(draw_graph(step, direction=direction))
+        renderer = figure.canvas.get_renderer()
+        titles = [t for t in figure.axes[0].texts if (t.get_gid() or "").startswith("band-title:")]
+        assert len(titles) == 3
+        for title in titles:
+            area = title.get_window_extent(renderer)
+            covered = [gid for gid, box in box_extents(figure).items() if area.overlaps(box)]
+            assert covered == [], (direction, title.get_text(), covered)
