@@ -1,7 +1,9 @@
 """minigrad/graph.py: building graphs -- static shapes and broadcasting,
 readable reprs and errors, nodes as dictionary keys, literals that must fit,
-axes, copies and pickles; and, for every op, counts that are whole numbers
-and a static dtype and shape equal to the computed ones."""
+axes, copies and pickles; for every op, counts that are whole numbers and
+a static dtype and shape equal to the computed ones; and what keeps building
+cheap (shared literals and shapes, default names written when first read,
+the collector after a sweep)."""
 
 import copy
 import gc

@@ -1,6 +1,7 @@
 """The source as a textbook, read with ``ast``: the op modules import only
 from the layers below them (``minigrad.ops.LAYERS``), every import at the
-top of its module, and no function runs past one screen."""
+top of its module; the whole package has no import cycle but its two
+documented links; and no function runs past one screen."""
 
 import ast
 from pathlib import Path
