@@ -222,7 +222,8 @@ class Op:
 
     def infer(self, *inputs):
         """Return ``(shape, dtype)`` of the output for these input nodes."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{self.name}: an op needs an `infer` method giving its "
+                                  "output's (shape, dtype) from its input nodes")
 
     def forward(self, *arrays):
         """Compute the output array from the input arrays (by default, ``ufunc``)."""

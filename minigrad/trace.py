@@ -11,11 +11,15 @@
 To look at it: ``repr(trace)`` is a plain-text listing; a notebook shows an
 HTML table (``_repr_html_``); ``trace.show(step)`` draws the graph as it was
 at one step; ``trace.widget()`` adds a slider when ipywidgets is installed.
-Drawing lives in `minigrad.viz`, which depends on this module only through
-what a trace holds. ``show``, ``widget`` and ``_repr_html_`` import it when
-first called: the one place minigrad imports its own code inside a function,
-because matplotlib takes about a second to import and ``import minigrad``
-(or Keras loading its backend) should not pay for a drawing nobody asked for.
+Drawing lives in `minigrad.viz`, the top layer, which knows a trace only by
+what it holds. ``show``, ``widget`` and ``_repr_html_`` import it when first
+called -- the one ``import`` of minigrad's own code written inside a
+function -- because matplotlib takes about a second to import, and
+``import minigrad`` (or Keras loading its backend) should not pay for a
+drawing nobody asked for. (``minigrad.viz`` as an attribute of the package
+loads on first use too.) As viz runs optimizers for its trajectory plots,
+and so reaches the executor, this link closes an import cycle: one of the
+two the package documents and ``tests/test_layering.py`` allows.
 """
 
 import numpy as np

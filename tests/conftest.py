@@ -1,6 +1,7 @@
 """Shared fixtures: every test starts from Keras's default configuration and
 learning phase, and leaves no figure open. (Shared helper functions are in
-helpers.py, hypothesis strategies in strategies.py.)"""
+helpers.py, hypothesis strategies in strategies.py, what the drawing tests
+read off a figure in figures.py.)"""
 
 import matplotlib
 import pytest

@@ -15,7 +15,7 @@ def linear_regression():
     w = K.variable(np.zeros((3, 1)), name="w")
     b = K.variable(np.zeros((1,)), name="b")
     loss = K.mean(K.square(K.dot(x, w) + b - y))
-    loss.name = "loss"  # a readable name for the drawing (ops accept no name=)
+    loss.name = "loss"  # a readable name for the drawing (K.mean takes no name=)
     return x, y, w, b, loss
 
 

@@ -12,6 +12,7 @@ import pickle
 import numpy as np
 import pytest
 
+import minigrad as mg
 from minigrad import backend as K
 from helpers import refusal_test
 
@@ -285,3 +286,16 @@ def test_what_k_gradients_builds_joins_the_oldest_generation_unscanned():
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_an_op_missing_a_method_says_which_one():
+    class Halve(mg.graph.Op):
+        __slots__ = ()
+        name = "halve"
+
+    x = K.placeholder(shape=(2,))
+    with pytest.raises(NotImplementedError, match="halve: an op needs an `infer` method"):
+        Halve()(x)
+    Halve.infer = lambda self, x: (x.shape, x.dtype)
+    with pytest.raises(mg.EvaluationError, match="halve: an op needs a `forward` or a `ufunc`"):
+        K.eval(Halve()(K.constant([1.0, 2.0])))

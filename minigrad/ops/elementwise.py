@@ -54,6 +54,10 @@ class Elementwise(Op):
     broadcasts = True
 
     def infer(self, *inputs):
+        if type(self).ufunc is None:
+            raise NotImplementedError(f"{self.name}: an Elementwise op takes its dtype rule from "
+                                      "its `ufunc`; give the class one, or subclass Op and write "
+                                      "`infer` and `forward`")
         # Unary ops, and binary ops on equal shapes, skip the general rule.
         if len(inputs) == 1:
             shape, dtypes = inputs[0].shape, (inputs[0].dtype,)

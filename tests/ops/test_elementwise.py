@@ -9,6 +9,7 @@ from hypothesis import given, strategies as st
 
 import minigrad as mg
 from minigrad import backend as K
+from minigrad.ops.elementwise import FloatElementwise
 from helpers import CHECK, gradient_of, var64
 from strategies import arrays, broadcastable_pairs, shapes
 
@@ -234,3 +235,16 @@ def test_round_of_ints_is_unchanged():
     x = K.constant([1, -2, 3], dtype="int32")
     assert K.dtype(K.round(x)) == "int32"
     np.testing.assert_array_equal(K.eval(K.round(x)), [1, -2, 3])
+
+
+def test_an_elementwise_op_without_a_ufunc_says_what_to_write():
+    class Softsign(FloatElementwise):
+        __slots__ = ()
+        name = "softsign"
+
+        def forward(self, x):
+            return x / (1 + np.abs(x))
+
+    with pytest.raises(NotImplementedError, match="softsign: an Elementwise op takes its dtype "
+                                                  "rule from its `ufunc`"):
+        Softsign()(K.placeholder(shape=(2,)))
