@@ -18,6 +18,7 @@ from .autodiff import gradients
 from .executor import Function
 from .graph import Node, Variable, as_node
 from .ops import multiply, sum as sum_
+from .tensors import set_value
 
 
 class GradientCheckError(AssertionError):
@@ -77,11 +78,11 @@ def numerical_gradients(loss, variables, feeds=None, eps=1e-6):
                 for step in (eps, -eps):
                     shifted = original.copy()
                     shifted[index] += step
-                    variable.value = shifted
+                    set_value(variable, shifted)
                     values.append(float(evaluate(arrays)[0]))
                 estimate[index] = (values[0] - values[1]) / (2 * eps)
         finally:
-            variable.value = original
+            set_value(variable, original)
         estimates.append(estimate)
     return estimates
 

@@ -498,10 +498,8 @@ class Variable(Node):
 
     @value.setter
     def value(self, value):
-        """A new default, as a read-only array of the placeholder's dtype."""
-        array = np.array(value, dtype=self.dtype)
-        array.flags.writeable = False
-        self._value = array
+        raise TypeError(f"variable {self.name!r}: give it a new value with "
+                        f"K.set_value({self.name}, value), which checks the dtype and shape")
 
     def is_lent(self):
         """Whether the current array was handed out by ``value``."""

@@ -187,3 +187,10 @@ test_bad_leaves_are_refused = refusal_test({
     "constant of the wrong size": (ValueError, r"constant: a value of shape \(3,\) cannot fill "
                                    r"shape \(2,\)", lambda: K.constant([1., 2., 3.], shape=(2,))),
 })
+
+
+def test_a_variable_s_value_is_set_only_through_set_value():
+    n = K.variable([1, 2], dtype="int32", name="n")
+    with pytest.raises(TypeError, match=r"variable 'n': give it a new value with K.set_value\(n, value\)"):
+        n.value = [2.7, 3.0]
+    assert K.get_value(n).tolist() == [1, 2]
