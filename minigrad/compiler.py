@@ -55,6 +55,7 @@ import weakref
 import numpy as np
 
 from .graph import Constant, is_fully_known
+from .ops.elementwise import result_dtype
 
 
 #: Ufunc results of at least this many entries are written into the buffer
@@ -182,20 +183,12 @@ def _fusible(node):
            for source in node.inputs):
         return False
     dtypes = tuple(source.dtype for source in node.inputs)
-    return all(dtype.kind in "fb" for dtype in dtypes + (node.dtype,)) and \
-        _result_dtype(kernel, dtypes) == node.dtype
-
-
-_result_dtypes = {}
-
-
-def _result_dtype(kernel, dtypes):
-    """The dtype ``kernel`` gives for inputs of ``dtypes``, asked of NumPy once."""
-    key = (kernel, dtypes)
-    if key not in _result_dtypes:
-        with np.errstate(all="ignore"):
-            _result_dtypes[key] = kernel(*[np.zeros(1, dtype) for dtype in dtypes]).dtype
-    return _result_dtypes[key]
+    if not all(dtype.kind in "fb" for dtype in dtypes + (node.dtype,)):
+        return False
+    try:  # the rule the elementwise ops infer their dtype by
+        return result_dtype(UFUNC_BEHIND.get(kernel, kernel), dtypes, node.op.name) == node.dtype
+    except TypeError:  # no loop for these dtypes: the op fails at run time, unfused
+        return False
 
 
 # --------------------------------------------------------------------------
@@ -232,7 +225,8 @@ def fp_errors_cannot_raise():
 def liveness_pass(plan):
     """``plan.dying`` and ``plan.buffers`` for the ops before the tail (the
     tail's block temporaries are planned by ``emit_tail``)."""
-    plan.dying = last_uses(plan.order, plan.kept | set(plan.folded))
+    plan.dying = {node: dying for node, _, _, dying in schedule(plan.order, plan.kept | set(plan.folded))
+                  if dying}
     fresh = set()  # temporaries holding a new, writable array of their own (ufunc results)
     tail = set(plan.tail)
     for node in plan.order:
@@ -250,29 +244,13 @@ def liveness_pass(plan):
             fresh.difference_update(node.inputs)
 
 
-def last_uses(order, kept):
-    """For each op node, the inputs it is the last to read: once it is
-    computed their values can go, unless they are ``kept`` (outputs and new
-    values). Leaves are never released: they are held elsewhere anyway.
-    Nodes that release nothing are left out (read it with ``.get``)."""
-    last = {}
-    for node in order:
-        if node.op is not None:
-            for source in node.inputs:
-                last[source] = node
-    dying = {}
-    for source, node in last.items():
-        if source.op is not None and source not in kept:
-            dying.setdefault(node, []).append(source)
-    return dying
-
-
 def schedule(order, kept):
-    """The node-by-node run's program (very large graphs, traces, replays):
-    one ``(node, kernel, inputs, dying)`` per op, in ``order``, where
-    ``dying`` lists the inputs it is the last to read (as ``last_uses``; not
-    leaves nor ``kept``). One backward walk: the first reader met going
-    backwards is the last one."""
+    """Liveness, for the liveness pass and the node-by-node run (very large
+    graphs, traces, replays): one ``(node, kernel, inputs, dying)`` per op,
+    in ``order``, where ``dying`` lists the inputs it is the last to read:
+    once it is computed their values can go, unless they are leaves (held
+    elsewhere anyway) or ``kept`` (outputs and new values). One backward
+    walk: the first reader met going backwards is the last one."""
     steps, read = [], set(kept)
     for node in reversed(order):
         op = node.op

@@ -242,16 +242,25 @@ def test_fold_leaves_stateful_ops_to_run_at_every_call(capsys):
     assert not np.array_equal(first[1], second[1])                      # drawn by each call
 
 
-def test_the_node_by_node_schedule_frees_what_the_liveness_pass_frees():
+def test_the_schedule_frees_each_temporary_after_its_last_reader():
     x = K.placeholder(shape=(None,), name="x")
     w = K.variable([1.0, 2.0], name="w")
     h = K.tanh(x * w)
     y = h * h + K.exp(h) * K.sum(x)                     # h read three times, x * w once
     order = K.function([x], [y, h]).order
     kept = {y, h}
-    dying = {node: set(sources) for node, sources in compiler.last_uses(order, kept).items()}
+    last_reader = {}
+    for node in order:
+        for source in node.inputs:
+            last_reader[source] = node
+    expected = {}
+    for source, reader in last_reader.items():
+        if source.op is not None and source not in kept:            # not leaves, not outputs
+            expected.setdefault(reader, set()).add(source)
     scheduled = {node: set(sources) for node, _, _, sources in compiler.schedule(order, kept) if sources}
-    assert scheduled == dying
+    assert scheduled == expected
+    assert expected[h] == {h.inputs[0]}                              # x * w, read by tanh only
+    assert h not in set().union(*expected.values())                  # an output: kept
     assert [node for node, *_ in compiler.schedule(order, kept)] == [n for n in order if n.op is not None]
 
 
