@@ -45,7 +45,7 @@ import numpy as np
 
 from . import compiler
 from .graph import (VALUES_LOCK, Constant, Node, Placeholder, PlaceholderWithDefault, Update,
-                    Variable, collector_paused, format_shape, topological_order)
+                    Variable, collector_paused, format_shape, same_shape, topological_order)
 from .values import convert, install
 from .trace import Trace, TraceStep, TraceUpdate
 
@@ -394,8 +394,7 @@ def _check_feed(placeholder, value):
         array = value  # what ``convert`` would return, without naming the placeholder first
     else:
         array = convert(value, dtype, f"placeholder {placeholder.name!r}")
-    if array.shape != shape and (array.ndim != len(shape) or any(
-            dim is not None and dim != size for dim, size in zip(shape, array.shape))):
+    if array.shape != shape and not same_shape(shape, array.shape):
         raise ValueError(f"placeholder {placeholder.name!r} has shape {format_shape(shape)}; "
                          f"it was fed an array of shape {array.shape}")
     return array
