@@ -7,7 +7,10 @@ For 1M and 10M parameters, as one tensor and as 100 tensors, it times:
 
 * ``minigrad``: ``K.function`` on ``Adam(...).get_updates(...)``, the
   gradients fed through placeholders (the optimizer's ``get_gradients`` is
-  replaced by the placeholders, so only the optimizer step is measured);
+  replaced by the placeholders, so only the optimizer step is measured).
+  Its update tail runs in parts on ``threads.THREADS`` threads where the
+  compiler's pass *split* finds it big enough (``mg 1thr``: the same step
+  compiled for one thread, to show what the split buys);
 * ``numpy``: the same math written by hand in place (``out=``, one scratch
   buffer per tensor) -- what a careful NumPy programmer would type;
 * ``np+clip``: the same, with the one pass more that Keras's ``K.sqrt``
@@ -21,7 +24,8 @@ Times are the best of several calls (other work on the machine only adds time), 
 over the others. ``peak`` is the largest extra memory a minigrad (or NumPy)
 step allocates, measured with tracemalloc (which sees NumPy's allocations),
 as a multiple of the parameter bytes. BLAS and torch are limited to one
-thread (perf-notes.md: two-thread timings are bimodal on these machines).
+thread (perf-notes.md: two-thread timings are bimodal on these machines);
+so is hand-written NumPy, which has no threads of its own.
 """
 
 import os
@@ -40,7 +44,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from minigrad import backend as K  # noqa: E402
+from minigrad import backend as K, threads as mg_threads  # noqa: E402
 from minigrad.optimizers import Adam  # noqa: E402
 
 try:
@@ -70,12 +74,17 @@ def make_arrays(total, tensors, seed=0):
 
 # ----------------------------------------------------------- the contenders
 
-def minigrad_step(params, grads, amsgrad):
+def minigrad_step(params, grads, amsgrad, threads=None):
+    """The step compiled for ``threads`` threads (default ``mg_threads.THREADS``)."""
     variables = [K.variable(p) for p in params]
     feeds = [K.placeholder(shape=p.shape, dtype="float32") for p in params]
     opt = Adam(lr=LR, beta_1=BETA_1, beta_2=BETA_2, epsilon=EPSILON, amsgrad=amsgrad)
     opt.get_gradients = lambda loss, ps: feeds     # measure the step only
-    step = K.function(feeds, [], updates=opt.get_updates(None, variables))
+    machine, mg_threads.THREADS = mg_threads.THREADS, threads or mg_threads.THREADS
+    try:
+        step = K.function(feeds, [], updates=opt.get_updates(None, variables))
+    finally:
+        mg_threads.THREADS = machine
     run = lambda: step(grads)  # noqa: E731
     run.params = lambda: [K.get_value(v) for v in variables]
     return run
@@ -183,7 +192,7 @@ def check_agreement(steps, grads, label):
     reference = steps[0].params()
     for k, step in enumerate(steps[1:], start=1):
         for a, b, g in zip(reference, step.params(), grads):
-            where = np.abs(g) > 0.1 if k >= 3 else np.ones(g.shape, bool)
+            where = np.abs(g) > 0.1 if k >= 4 else np.ones(g.shape, bool)
             if not np.allclose(a[where], b[where], rtol=1e-4, atol=1e-6):
                 sys.exit(f"{label}: contender {k} disagrees with minigrad by "
                          f"{np.max(np.abs(a - b)[where]):.3g}")
@@ -198,10 +207,12 @@ def main():
     threads = "1 (threadpoolctl)" if threadpoolctl else "1 (OPENBLAS/OMP_NUM_THREADS=1)"
     print(f"minigrad optimizer step, float32; NumPy {np.__version__}; "
           f"torch {torch.__version__ if torch else 'not installed (columns skipped)'}; "
-          f"threads: {threads}")
-    header = (f"{'optimizer':9s} {'params':>6s} {'tensors':>7s} | {'minigrad':>9s} {'numpy':>8s}"
-              f" {'np+clip':>8s} {'torch':>8s} {'fused':>8s} | {'mg/np':>6s} {'mg/npc':>6s}"
-              f" {'mg/torch':>8s} {'mg/fused':>8s} {'mg/floor':>8s} | {'peak mg':>7s} {'peak np':>7s}")
+          f"BLAS and torch threads: {threads}; minigrad's split update tail: "
+          f"{mg_threads.THREADS} threads (threads.THREADS), 1 in column 'mg 1thr'")
+    header = (f"{'optimizer':9s} {'params':>6s} {'tensors':>7s} | {'minigrad':>9s} {'mg 1thr':>8s}"
+              f" {'numpy':>8s} {'np+clip':>8s} {'torch':>8s} {'fused':>8s} | {'mg/np':>6s}"
+              f" {'1thr/np':>7s} {'mg/npc':>6s} {'mg/torch':>8s} {'mg/fused':>8s} {'mg/floor':>8s}"
+              f" | {'peak mg':>7s} {'peak np':>7s}")
     bandwidth = measure_bandwidth()
     print(f"memory bandwidth (np.add in place, 40 MB arrays): {bandwidth / 1e9:.1f} GB/s; "
           "floor of a step: 28 bytes a parameter (read p, m, v, g; write p, m, v)")
@@ -215,12 +226,13 @@ def main():
             for amsgrad in (False, True):
                 mg = minigrad_step(params, grads, amsgrad)
                 npy = numpy_step(params, grads, amsgrad)
-                contenders = [mg, npy, numpy_step(params, grads, amsgrad, keras_sqrt=True)]
+                contenders = [mg, npy, numpy_step(params, grads, amsgrad, keras_sqrt=True),
+                              minigrad_step(params, grads, amsgrad, threads=1)]
                 if torch is not None:
                     contenders += [torch_step(params, grads, amsgrad),
                                    torch_step(params, grads, amsgrad, fused=True)]
-                t_mg, t_np, t_npc, t_torch, t_fused = best_ms_each(contenders, calls) + [
-                    float("nan")] * (5 - len(contenders))
+                t_mg, t_np, t_npc, t_1, t_torch, t_fused = best_ms_each(contenders, calls) + [
+                    float("nan")] * (6 - len(contenders))
                 for other in contenders[2:]:
                     other(), other()                        # as many calls as peak_extra makes
                 peak_mg = peak_extra(mg, param_bytes)
@@ -234,8 +246,9 @@ def main():
                     return format(x, spec) if x == x else f"{'-':>{spec.split('.')[0]}}"
                 floor = 1e3 * (28 if not amsgrad else 36) * total / bandwidth
                 print(f"{name:9s} {total // 1_000_000:>5d}M {tensors:>7d} | {t_mg:8.1f}ms "
-                      f"{t_np:6.1f}ms {t_npc:6.1f}ms {fmt(t_torch, '6.1f')}ms "
-                      f"{fmt(t_fused, '6.1f')}ms | {t_mg / t_np:6.2f} {t_mg / t_npc:6.2f} "
+                      f"{t_1:6.1f}ms {t_np:6.1f}ms {t_npc:6.1f}ms {fmt(t_torch, '6.1f')}ms "
+                      f"{fmt(t_fused, '6.1f')}ms | {t_mg / t_np:6.2f} {t_1 / t_np:7.2f} "
+                      f"{t_mg / t_npc:6.2f} "
                       f"{fmt(t_mg / t_torch, '8.2f')} "
                       f"{fmt(t_mg / t_fused, '8.2f')} {t_mg / floor:8.2f} | "
                       f"{peak_mg:6.2f}x {peak_np:6.2f}x")

@@ -26,6 +26,10 @@ function a reader can hold on one screen, with the plan passed explicitly.
      op reading it is a ufunc, whose result is a new array). At call time
      the variable must also not have been lent out (``Variable.value``) nor
      be fed as an input; otherwise the tail writes a new array, as before;
+   * *split* (``split_pass``): a tail over ``SPLIT_MIN_SIZE`` entries or more
+     that runs in place is cut into ``threads.THREADS`` ranges of entries,
+     computed at once on as many threads (``minigrad/threads.py`` says why
+     that is exact and safe);
    * *liveness* (``liveness_pass``): after its last use each temporary is
      deleted, or, if big, its buffer takes the result of the op that
      consumed it (``np.add(a, b, out=a)``). A graph too big to write out is
@@ -54,6 +58,7 @@ import weakref
 
 import numpy as np
 
+from . import threads
 from .graph import Constant, is_fully_known
 from .ops.elementwise import result_dtype
 
@@ -66,6 +71,14 @@ REUSE_MIN_SIZE = 1 << 15
 #: update tail, evaluated in blocks of ``BLOCK`` entries.
 FUSE_MIN_SIZE = 1 << 12
 BLOCK = 1 << 16
+
+#: An in-place tail runs in parts, one per thread, when its arrays of sizes
+#: that give each part at least ``SPLIT_MIN_PART`` entries hold at least
+#: ``SPLIT_MIN_SIZE`` entries in all; smaller arrays are computed by part 0.
+#: (On smaller slices a ufunc call waits for the interpreter's lock about as
+#: long as it computes; a smaller tail saves less than the threads cost.)
+SPLIT_MIN_SIZE = 1 << 20
+SPLIT_MIN_PART = 1 << 15
 
 #: A number per compiled function, so each one's source has its own
 #: ``linecache`` entry (tracebacks and warnings show the right line).
@@ -80,7 +93,9 @@ class Plan:
     temporaries deleted after ``node``; ``buffers[node]``: the dead
     temporary whose buffer takes ``node``'s result; ``tail``: the fused update
     tail (ops, in order), ``tail_updates`` the updates it computes and
-    ``in_place`` the variables among them it may write in place.
+    ``in_place`` the variables among them it may write in place;
+    ``parts``: the threads the tail runs on, in place, and ``shared`` the
+    sizes of array whose entries they share.
     """
 
     def __init__(self, function):
@@ -92,6 +107,7 @@ class Plan:
         self.kept = set(self.outputs) | {update.value for update in self.updates}
         self.folded = {}  # node -> its value, computed once while compiling
         self.tail, self.tail_updates, self.in_place = [], [], []
+        self.parts, self.shared = 1, set()
         self.dying, self.buffers = {}, {}
 
 
@@ -101,6 +117,7 @@ def plan(function):
     fold_pass(plan)
     tail_pass(plan)
     in_place_pass(plan)
+    split_pass(plan)
     liveness_pass(plan)
     return plan
 
@@ -217,6 +234,21 @@ def fp_errors_cannot_raise():
         return False
     return not any(action == "error" and issubclass(RuntimeWarning, category)
                    for action, _, category, _, _ in warnings.filters)
+
+
+# --------------------------------------------------------------------------
+# Pass "split"
+
+def split_pass(plan):
+    """``plan.parts`` and ``plan.shared``: the tail runs in ``threads.THREADS``
+    parts if it may run in place (only then does it run in the final phase,
+    where nothing can fail) and the sizes worth sharing (``SPLIT_MIN_PART``
+    entries a part) hold ``SPLIT_MIN_SIZE`` entries or more."""
+    sizes = [int(np.prod(update.variable.shape)) for update in plan.tail_updates]
+    shared = {size for size in sizes if size // threads.THREADS >= SPLIT_MIN_PART}
+    if plan.in_place and threads.THREADS > 1 and \
+            sum(size for size in sizes if size in shared) >= SPLIT_MIN_SIZE:
+        plan.parts, plan.shared = threads.THREADS, shared
 
 
 # --------------------------------------------------------------------------
@@ -398,11 +430,12 @@ def emit_tail_call(plan, src):
     src.namespace[claim] = Claim(plan.tail_updates, plan.in_place)
     targets = _tuple(src.ident[update.value] for update in plan.tail_updates)
     call_args = _tuple(src.ident[node] for node in src.tail_args)
+    parts = f"  # pass split: in place, in {plan.parts} parts, one per thread" if plan.parts > 1 else ""
     src.lines += [
         f"    # pass in place: {len(plan.in_place)} of {len(plan.tail_updates)} updates may be "
         "written into their variables' own buffers (Claim says which, now)",
         f"    {targets}, destinations, in_place = {claim}(feeds)",
-        f"    tail = ({src.tail_name}, {call_args}, destinations)",
+        f"    tail = ({src.tail_name}, {call_args}, destinations, {plan.parts}){parts}",
         "    if not in_place:  # the tail runs now, into new arrays",
         f"        {src.tail_name}({call_args}, destinations)",
         "        tail = None"]
@@ -410,20 +443,26 @@ def emit_tail_call(plan, src):
 
 
 def emit_tail(plan, src):
-    """The fused tail, a function of its input arrays and its destinations:
-    for each size of array, one loop over blocks (one block for arrays of up
-    to ``2 * BLOCK`` entries), each op a ufunc writing into a block-sized
-    scratch buffer (taken again after its last use) or straight into its
-    update's destination."""
+    """The fused tail, a function of its input arrays and its destinations
+    (and, if split, of which part of ``parts`` to compute): for each size of
+    array, one loop over blocks (one block for arrays of up to ``2 * BLOCK``
+    entries), each op a ufunc writing into a block-sized scratch buffer
+    (taken again after its last use) or straight into its update's
+    destination. The scratch buffers are made once, while compiling (a set
+    per part); calls take turns (``VALUES_LOCK``), so they never share one."""
     out, ident, names = src.lines, src.ident, src.names
     args = [ident[node] for node in src.tail_args]
     for update in plan.tail_updates:
         ident[update] = names.new(ident[update.value] + "_dest")
     sizes = list(dict.fromkeys(int(np.prod(node.shape)) for node in plan.tail))
-    out += ["", "", f"def {src.tail_name}(arrays, destinations):",
+    split = plan.parts > 1
+    out += ["", "", f"def {src.tail_name}(arrays, destinations{', part=0, parts=1' if split else ''}):",
             f"    # pass fuse: {len(plan.tail)} elementwise ops on arrays of {sizes} entries, in "
-            f"blocks of {BLOCK} entries (one block up to {2 * BLOCK})",
-            f"    {_tuple(args)} = arrays",
+            f"blocks of {BLOCK} entries (one block up to {2 * BLOCK})"]
+    if split:
+        out.append("    # pass split: every op is elementwise, so entries lo:hi of the results need "
+                   "entries lo:hi of the arrays only; each part computes its own range")
+    out += [f"    {_tuple(args)} = arrays",
             f"    {_tuple(ident[u] for u in plan.tail_updates)} = destinations"]
     for name, shape in [(ident[node], node.shape) for node in src.tail_args] + [
             (ident[update], update.variable.shape) for update in plan.tail_updates]:
@@ -432,9 +471,16 @@ def emit_tail(plan, src):
         elif len(shape) > 1:
             out.append(f"    {name} = {name}.reshape(-1)  # flat: a block is a slice of it")
     loops = [_tail_loop(plan, src, size) for size in sizes]
-    length = max(_block_length(size) for size in sizes)
-    for name, dtype in src.scratch:
-        out.append(f"    {name} = np.empty({length}, np.{dtype.name})")
+    length = max(_block_length(_part_length(plan, size)) for size in sizes)
+    parts = [tuple(np.empty(length, dtype) for _, dtype in src.scratch) for _ in range(plan.parts)]
+    if src.scratch and split:
+        src.namespace["scratch_of_part"] = parts
+        out.append(f"    {_tuple(name for name, _ in src.scratch)} = scratch_of_part[part]  "
+                   f"# {plan.parts} sets of {length}-entry buffers, made while compiling")
+    elif src.scratch:
+        src.namespace.update((name, array) for (name, _), array in zip(src.scratch, parts[0]))
+        out.append(f"    # {_tuple(name for name, _ in src.scratch)}: {length}-entry buffers, made "
+                   "while compiling")
     for lines in loops:
         out.extend(lines)
 
@@ -445,19 +491,35 @@ def _block_length(size):
     return size if size <= 2 * BLOCK else BLOCK
 
 
+def _part_length(plan, size):
+    """The entries of arrays of ``size`` one part computes (at most)."""
+    return -(-size // plan.parts) if size in plan.shared else size
+
+
 def _tail_loop(plan, src, size):
     """The loop over blocks for the tail ops on arrays of ``size`` entries
-    (no loop if one block holds them)."""
+    (no loop if one block holds them): over this part's range if the parts
+    share the size, else, in a split tail, all of it in part 0."""
     ops = [node for node in plan.tail if np.prod(node.shape) == size]
-    sliced = _block_length(size) < size
+    entries = _part_length(plan, size)
+    loop, shared = _block_length(entries) < entries, size in plan.shared
+    sliced = loop or shared
     body = _tail_body(plan, src, ops, sliced)
     stop = "hi - lo" if sliced else size
     views = [f"{_tuple(src.block_names)} = ({', '.join(f'{n}[:{stop}]' for n, _ in src.scratch)},)"]
     body = (views if src.scratch else []) + body
-    if not sliced:
-        return ["    " + line for line in body]
-    return [f"    for lo in range(0, {size}, {BLOCK}):",
-            f"        hi = min(lo + {BLOCK}, {size})"] + ["        " + line for line in body]
+    bounds = f"part * {size} // parts, (part + 1) * {size} // parts  # pass split: this part's entries"
+    if loop:
+        start, stop = ("start", "stop") if shared else (0, size)
+        body = ([f"start, stop = {bounds}"] if shared else []) + [
+            f"for lo in range({start}, {stop}, {BLOCK}):",
+            f"    hi = min(lo + {BLOCK}, {stop})"] + ["    " + line for line in body]
+    elif shared:
+        body = [f"lo, hi = {bounds}"] + body
+    if plan.parts > 1 and not shared:
+        body = [f"if part == 0:  # pass split: too few entries to share; part 0 computes them"] + [
+            "    " + line for line in body]
+    return ["    " + line for line in body]
 
 
 def _tail_body(plan, src, ops, sliced):
@@ -490,6 +552,9 @@ def _tail_calls(src, ops, updates, last, where):
     destination, a destination lent to it, or a scratch block (taken again
     after its last read); then the copies of the updates computed early."""
     body, free, late, blocks, held = [], {}, [], set(), {}
+    for (_, dtype), block in zip(src.scratch, src.block_names):  # an earlier size's, free again
+        free.setdefault(dtype, []).append(block)
+        blocks.add(block)
     at = {value: i for i, value in enumerate(ops) if value in updates}
     opening, open_ = {}, []  # the destinations free from the last read of the old value on
     for value, update in updates.items():

@@ -46,6 +46,7 @@ import numpy as np
 from . import compiler
 from .graph import (VALUES_LOCK, Constant, Node, Placeholder, PlaceholderWithDefault, Update,
                     Variable, collector_paused, format_shape, same_shape, topological_order)
+from .threads import run_in_parts
 from .values import convert, install
 from .trace import Trace, TraceStep, TraceUpdate
 
@@ -226,12 +227,12 @@ class Function:
 
     def _commit(self, checked, tail):
         """The final phase when the update tail is to be written in place
-        (``tail`` is ``(run, arrays, destinations)``): write it, then assign
+        (``tail`` is ``(run, arrays, destinations, parts)``, run in ``parts``
+        parts, one per thread: ``threads.run_in_parts``): write it, then assign
         the new values. Everything that could fail has run; an interrupt
         arriving now is held back until every variable has its new value."""
-        run, arrays, destinations = tail
         with _interrupts_held():
-            run(arrays, destinations)
+            run_in_parts(*tail)
             install(self._targets, checked)
 
     def _run_or_explain(self, arrays, variable_values, draws):

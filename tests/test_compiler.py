@@ -1,6 +1,7 @@
 """The compiler's passes (minigrad/compiler.py): the fused update tail gives
-the same bits as the op-by-op program, and writing it in place keeps every
-promise of the copying executor -- updates from the values before the call,
+the same bits as the op-by-op program, and writing it in place -- on one
+thread or split in parts over several (the ``parts`` fixture) -- keeps every
+promise of the copying executor: updates from the values before the call,
 all or nothing under failures, interrupts and threads, and no array once
 handed out ever changes."""
 
@@ -11,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from minigrad import backend as K, compiler
+from minigrad import backend as K, compiler, threads
 from minigrad.graph import VALUES_LOCK
 from minigrad.optimizers import Adam
 from helpers import in_threads
@@ -35,12 +36,26 @@ def _state(params, opt):
     return [K.get_value(v) for v in params + opt.weights]
 
 
+@pytest.fixture(params=[1, 3], ids=["one thread", "split in 3"])
+def parts(request, monkeypatch):
+    """Functions compiled in the test run their tail on one thread, or in
+    three parts on three threads (whatever the size and the machine)."""
+    monkeypatch.setattr(threads, "THREADS", request.param)
+    monkeypatch.setattr(compiler, "SPLIT_MIN_SIZE", 1)
+    return request.param
+
+
+def _split_in(f, parts):
+    return (f"in {parts} parts" in f.source) == (parts > 1)
+
+
 @pytest.mark.parametrize("amsgrad", [False, True])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_the_fused_tail_gives_the_bits_of_the_op_by_op_program(amsgrad, dtype):
+def test_the_fused_tail_gives_the_bits_of_the_op_by_op_program(amsgrad, dtype, parts):
     fused, p1, o1, feeds = _adam(amsgrad=amsgrad, dtype=dtype, tensors=2)
     plain, p2, o2, _ = _adam(amsgrad=amsgrad, dtype=dtype, tensors=2)
     assert "pass fuse" in fused.source and "pass in place" in fused.source
+    assert _split_in(fused, parts)
     for _ in range(3):
         fused(feeds)
         plain.trace(feeds)  # one node at a time, each a new array
@@ -48,8 +63,9 @@ def test_the_fused_tail_gives_the_bits_of_the_op_by_op_program(amsgrad, dtype):
         np.testing.assert_array_equal(a, b)
 
 
-def test_the_tail_writes_into_the_variables_own_buffers():
+def test_the_tail_writes_into_the_variables_own_buffers(parts):
     step, params, opt, feeds = _adam()
+    assert _split_in(step, parts)
     step(feeds)
     buffers = [v._value for v in params + opt.weights[1:]]  # not iterations: small, replaced
     K.get_value(params[0])  # a copy: the buffer is not lent
@@ -58,7 +74,7 @@ def test_the_tail_writes_into_the_variables_own_buffers():
     assert not params[0]._value.flags.writeable
 
 
-def test_an_array_once_handed_out_never_changes():
+def test_an_array_once_handed_out_never_changes(parts):
     step, params, opt, feeds = _adam()
     step(feeds)
     held = params[0].value           # lent out
@@ -74,10 +90,11 @@ def test_an_array_once_handed_out_never_changes():
     assert params[0]._value is not held
 
 
-def test_a_variable_fed_its_own_array_reads_it_before_it_is_written():
+def test_a_variable_fed_its_own_array_reads_it_before_it_is_written(parts):
     x = K.placeholder(shape=(N,), name="x")
     w = K.variable(np.arange(N, dtype="float32"), name="w")
     f = K.function([x], [], updates=[K.update(w, x[::-1] * 3.0 + w * 2.0)])
+    assert _split_in(f, parts)
     f([w.value])  # fed the variable's own array, reversed by the graph
     np.testing.assert_array_equal(K.get_value(w), np.arange(N, dtype="float32")[::-1] * 3
                                   + np.arange(N, dtype="float32") * 2)
@@ -146,8 +163,9 @@ def _lock_is_free():
     return bool(taken)
 
 
-def test_ctrl_c_at_any_line_of_an_in_place_step_applies_all_updates_or_none():
+def test_ctrl_c_at_any_line_of_an_in_place_step_applies_all_updates_or_none(parts):
     step, params, opt, feeds = _adam(n=2 * compiler.BLOCK + 5)
+    assert _split_in(step, parts)
     files = (compiler.__file__.rsplit("/", 1)[0], "<minigrad")
     initial = _state(params, opt)
     step(feeds)
@@ -173,10 +191,10 @@ def test_ctrl_c_at_any_line_of_an_in_place_step_applies_all_updates_or_none():
     assert interrupted > 20
 
 
-def test_a_reader_in_another_thread_never_sees_half_an_in_place_update():
+def test_a_reader_in_another_thread_never_sees_half_an_in_place_update(parts):
     w = K.variable(np.zeros(3 * compiler.BLOCK), name="w")
     f = K.function([], [], updates=[K.update(w, w + 1.0)])
-    assert "pass fuse" in f.source
+    assert "pass fuse" in f.source and _split_in(f, parts)
     spreads = []
 
     def writer():
@@ -295,7 +313,7 @@ def test_zero_d_ufunc_results_are_arrays_with_the_numbers_of_scalars():
     lambda w, v, x: ((w + x) * (w - x), K.sqrt(v * v + 1.0) - w),
     lambda w, v, x: (x * 2.0 - v, w * v * x),                    # each reads the other's old value
 ])
-def test_destinations_holding_intermediates_give_the_bits_of_the_op_by_op_program(rule):
+def test_destinations_holding_intermediates_give_the_bits_of_the_op_by_op_program(rule, parts):
     rng = np.random.default_rng(1)
     start = [rng.standard_normal(N).astype("float32") for _ in range(2)]
     data = rng.standard_normal(N).astype("float32")
@@ -311,3 +329,63 @@ def test_destinations_holding_intermediates_give_the_bits_of_the_op_by_op_progra
         results.append([K.get_value(w), K.get_value(v)])
     for fused, plain in zip(*results):
         np.testing.assert_array_equal(fused, plain)
+
+
+def test_a_split_tail_of_several_sizes_gives_the_bits_of_the_op_by_op_program(parts):
+    rng = np.random.default_rng(2)
+    shapes = [(N,), (300, 77), (4099,), (5,)]  # several blocks; 2-D; odd; too small to fuse
+    start = [rng.standard_normal(shape).astype("float32") for shape in shapes]
+    data = [rng.standard_normal(shape).astype("float32") for shape in shapes]
+    results = []
+    for traced in (False, True):
+        params = [K.variable(value) for value in start]
+        grads = [K.placeholder(shape=shape) for shape in shapes]
+        opt = Adam(lr=0.01, amsgrad=True)
+        opt.get_gradients = lambda loss, ps: grads
+        f = K.function(grads, [], updates=opt.get_updates(None, params))
+        assert _split_in(f, parts)
+        for _ in range(3):
+            f.trace(data) if traced else f(data)
+        results.append(_state(params, opt))
+    for split, plain in zip(*results):
+        np.testing.assert_array_equal(split, plain)
+
+
+def test_only_big_tails_written_in_place_are_split(monkeypatch):
+    monkeypatch.setattr(threads, "THREADS", 2)
+    w = K.variable(np.zeros(3 * compiler.BLOCK), name="w")
+    small = K.function([], [], updates=[K.update(w, w + 1.0)])
+    assert "pass fuse" in small.source and "pass split" not in small.source  # < SPLIT_MIN_SIZE
+    monkeypatch.setattr(compiler, "SPLIT_MIN_SIZE", 1)
+    assert "in 2 parts" in K.function([], [], updates=[K.update(w, w + 1.0)]).source
+    # w is also an output: the tail cannot write it in place, so it runs in the call, unsplit
+    copying = K.function([], [w], updates=[K.update(w, w + 1.0)])
+    assert "pass fuse" in copying.source and "pass split" not in copying.source
+    monkeypatch.setattr(threads, "THREADS", 1)  # one CPU: nothing to split over
+    assert "pass split" not in K.function([], [], updates=[K.update(w, w + 1.0)]).source
+
+
+@pytest.mark.parametrize("errors", ["ignore", "warn"])
+def test_every_part_computes_under_the_callers_errstate(errors, monkeypatch, recwarn):
+    monkeypatch.setattr(threads, "THREADS", 3)
+    monkeypatch.setattr(compiler, "SPLIT_MIN_SIZE", 1)
+    w = K.variable(np.ones(N), name="w")
+    K.set_value(w, np.r_[np.ones(N - 1), 3e38].astype("float32"))  # overflows in the last part
+    f = K.function([], [], updates=[K.update(w, w * 10.0)])
+    with np.errstate(over=errors):
+        f([])
+    assert np.isinf(K.get_value(w)[-1]) and K.get_value(w)[0] == 10.0
+    overflows = [w for w in recwarn if "overflow" in str(w.message)]
+    assert len(overflows) == (errors == "warn")
+
+
+def test_a_split_step_allocates_no_more_than_a_block_per_call():
+    import tracemalloc
+    step, params, opt, feeds = _adam(n=compiler.SPLIT_MIN_SIZE, tensors=2)
+    step(feeds)
+    tracemalloc.start()
+    before, _ = tracemalloc.get_traced_memory()
+    step(feeds)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak - before < 0.05 * sum(K.get_value(p).nbytes for p in params)

@@ -1,0 +1,84 @@
+"""The update tail in parts, on several threads (the compiler's pass *split*).
+
+Every op of the fused update tail is elementwise: entry ``i`` of each result
+needs only entry ``i`` of its inputs. So the entries ``lo:hi`` of the new
+values can be computed knowing nothing of the others, and a tail over ``n``
+entries can be cut into ``parts`` ranges, ``part * n // parts`` up to
+``(part + 1) * n // parts``, each computed by a thread of its own. Each
+range runs the same ufuncs on the same numbers in the same order, so the
+results are bit for bit those of one thread; only the time changes.
+
+It pays because a NumPy ufunc releases the interpreter's lock (the GIL)
+while its loop runs over a large array: two threads then really compute at
+once, and only the Python between the ufunc calls takes turns. (numexpr
+evaluates its expressions the same way, in blocks over several threads.)
+
+What a thread of the tail must not change, and how it does not:
+
+* *NumPy's error state* (``np.errstate``) belongs to the caller's context
+  (a ``contextvars`` context); each part runs in a copy of it, so an
+  ``np.errstate(over='ignore')`` around the call holds in every part.
+* *Ctrl-C*: Python delivers signals to the main thread only, which the
+  executor's final phase holds back until every variable has its new value;
+  that thread runs a part itself, then waits for the others.
+* *Failing halfway*: the tail runs in parts only in that final phase, after
+  every check, when NumPy's floating-point errors can only warn
+  (``compiler.fp_errors_cannot_raise``); its buffers are made while
+  compiling, so no part allocates.
+* *A fork* (``multiprocessing``) leaves the child no threads: the pool is
+  made again in a process that did not make it.
+"""
+
+import concurrent.futures
+import contextvars
+import os
+
+
+def _usable_cpus():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+#: Threads a split tail runs on: one per CPU this process may use, at most 4
+#: (each part's Python -- a call per ufunc per block -- takes turns under the
+#: GIL, which more threads would make the bottleneck). 1: no threads.
+THREADS = min(4, _usable_cpus())
+
+_pool = (None, None)  # (the process that made it, the pool)
+
+
+def workers():
+    """The pool of ``THREADS - 1`` threads that run the parts after the
+    first (which the calling thread runs), made once per process."""
+    global _pool
+    pid, pool = _pool
+    if pid != os.getpid():
+        pool = concurrent.futures.ThreadPoolExecutor(max(1, THREADS - 1),
+                                                     thread_name_prefix="minigrad-part")
+        _pool = (os.getpid(), pool)
+    return pool
+
+
+def run_in_parts(run, arrays, destinations, parts):
+    """``run(arrays, destinations, part, parts)`` for each part: parts
+    ``1 ... parts - 1`` on the pool, each in a copy of the caller's context,
+    part 0 here. Returns when every part has finished (and raises the first
+    error, if one failed)."""
+    if parts == 1:
+        run(arrays, destinations)
+        return
+    futures = []
+    for part in range(1, parts):
+        try:
+            futures.append(workers().submit(contextvars.copy_context().run,
+                                            run, arrays, destinations, part, parts))
+        except RuntimeError:  # no new threads (the interpreter is shutting down): run it here
+            run(arrays, destinations, part, parts)
+    try:
+        run(arrays, destinations, 0, parts)
+    finally:
+        concurrent.futures.wait(futures)
+    for future in futures:
+        future.result()
