@@ -430,12 +430,13 @@ def emit_tail_call(plan, src):
     src.namespace[claim] = Claim(plan.tail_updates, plan.in_place)
     targets = _tuple(src.ident[update.value] for update in plan.tail_updates)
     call_args = _tuple(src.ident[node] for node in src.tail_args)
-    parts = f"  # pass split: in place, in {plan.parts} parts, one per thread" if plan.parts > 1 else ""
+    parts = f", {plan.parts})  # pass split: in place, in {plan.parts} parts, one per thread" \
+        if plan.parts > 1 else ")"
     src.lines += [
         f"    # pass in place: {len(plan.in_place)} of {len(plan.tail_updates)} updates may be "
         "written into their variables' own buffers (Claim says which, now)",
         f"    {targets}, destinations, in_place = {claim}(feeds)",
-        f"    tail = ({src.tail_name}, {call_args}, destinations, {plan.parts}){parts}",
+        f"    tail = ({src.tail_name}, {call_args}, destinations{parts}",
         "    if not in_place:  # the tail runs now, into new arrays",
         f"        {src.tail_name}({call_args}, destinations)",
         "        tail = None"]

@@ -227,8 +227,8 @@ class Function:
 
     def _commit(self, checked, tail):
         """The final phase when the update tail is to be written in place
-        (``tail`` is ``(run, arrays, destinations, parts)``, run in ``parts``
-        parts, one per thread: ``threads.run_in_parts``): write it, then assign
+        (``tail`` is ``(run, arrays, destinations)``, and ``parts`` if the
+        tail is split: ``threads.run_in_parts``): write it, then assign
         the new values. Everything that could fail has run; an interrupt
         arriving now is held back until every variable has its new value."""
         with _interrupts_held():

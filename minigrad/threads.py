@@ -61,7 +61,7 @@ def workers():
     return pool
 
 
-def run_in_parts(run, arrays, destinations, parts):
+def run_in_parts(run, arrays, destinations, parts=1):
     """``run(arrays, destinations, part, parts)`` for each part: parts
     ``1 ... parts - 1`` on the pool, each in a copy of the caller's context,
     part 0 here. Returns when every part has finished (and raises the first

@@ -39,7 +39,7 @@ def test_each_part_runs_once_on_a_thread_of_its_own_in_the_callers_context():
 
 def test_one_part_is_a_plain_call():
     calls = []
-    threads.run_in_parts(lambda *args: calls.append(args), "a", "d", 1)
+    threads.run_in_parts(lambda *args: calls.append(args), "a", "d")
     assert calls == [("a", "d")]
 
 
