@@ -97,7 +97,8 @@ def scratch_bytes(step):
     namespace = step._run.__globals__
     buffers = [value for name, value in namespace.items()
                if name.startswith("scratch") and isinstance(value, np.ndarray)]
-    buffers += [array for part in namespace.get("scratch_of_part", ()) for array in part]
+    buffers += [array for name, parts in namespace.items() if name.startswith("scratch_of_part")
+                for part in parts for array in part]
     return sum(array.nbytes for array in buffers)
 
 

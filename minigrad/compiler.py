@@ -475,8 +475,9 @@ def emit_tail(plan, src):
     length = max(_block_length(_part_length(plan, size)) for size in sizes)
     parts = [tuple(np.empty(length, dtype) for _, dtype in src.scratch) for _ in range(plan.parts)]
     if src.scratch and split:
-        src.namespace["scratch_of_part"] = parts
-        out.append(f"    {_tuple(name for name, _ in src.scratch)} = scratch_of_part[part]  "
+        of_part = names.new("scratch_of_part")
+        src.namespace[of_part] = parts
+        out.append(f"    {_tuple(name for name, _ in src.scratch)} = {of_part}[part]  "
                    f"# {plan.parts} sets of {length}-entry buffers, made while compiling")
     elif src.scratch:
         src.namespace.update((name, array) for (name, _), array in zip(src.scratch, parts[0]))
@@ -518,7 +519,7 @@ def _tail_loop(plan, src, size):
     elif shared:
         body = [f"lo, hi = {bounds}"] + body
     if plan.parts > 1 and not shared:
-        body = [f"if part == 0:  # pass split: too few entries to share; part 0 computes them"] + [
+        body = ["if part == 0:  # pass split: too few entries to share; part 0 computes them"] + [
             "    " + line for line in body]
     return ["    " + line for line in body]
 

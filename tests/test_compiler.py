@@ -333,7 +333,8 @@ def test_destinations_holding_intermediates_give_the_bits_of_the_op_by_op_progra
 
 def test_a_split_tail_of_several_sizes_gives_the_bits_of_the_op_by_op_program(parts):
     rng = np.random.default_rng(2)
-    shapes = [(N,), (300, 77), (4099,), (5,)]  # several blocks; 2-D; odd; too small to fuse
+    # one block a part; a loop over blocks in each part; 2-D; odd; too small to fuse
+    shapes = [(N,), (6 * compiler.BLOCK + 7,), (300, 77), (4099,), (5,)]
     start = [rng.standard_normal(shape).astype("float32") for shape in shapes]
     data = [rng.standard_normal(shape).astype("float32") for shape in shapes]
     results = []
@@ -344,6 +345,8 @@ def test_a_split_tail_of_several_sizes_gives_the_bits_of_the_op_by_op_program(pa
         opt.get_gradients = lambda loss, ps: grads
         f = K.function(grads, [], updates=opt.get_updates(None, params))
         assert _split_in(f, parts)
+        assert ("for lo in range(start, stop" in f.source) == ("if part == 0" in f.source) \
+            == (parts > 1)
         for _ in range(3):
             f.trace(data) if traced else f(data)
         results.append(_state(params, opt))
