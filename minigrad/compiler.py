@@ -429,9 +429,14 @@ def emit_tail_call(plan, src):
     claim = src.names.new("claim")
     src.namespace[claim] = Claim(plan.tail_updates, plan.in_place)
     targets = _tuple(src.ident[update.value] for update in plan.tail_updates)
-    call_args = _tuple(src.ident[node] for node in src.tail_args)
+    flat = [len(node.shape) > 1 and np.prod(node.shape) > 1 for node in src.tail_args]
+    call_args = _tuple(src.ident[node] + (".reshape(-1)" if flat_ else "")
+                       for node, flat_ in zip(src.tail_args, flat))
     parts = f", {plan.parts})  # pass split: in place, in {plan.parts} parts, one per thread" \
         if plan.parts > 1 else ")"
+    if any(flat):
+        src.lines.append("    # the tail reads its arrays flat (a block is a slice of each): any "
+                         "copy that takes (of a strided array) is made now, before the final phase")
     src.lines += [
         f"    # pass in place: {len(plan.in_place)} of {len(plan.tail_updates)} updates may be "
         "written into their variables' own buffers (Claim says which, now)",
@@ -465,11 +470,11 @@ def emit_tail(plan, src):
                    "entries lo:hi of the arrays only; each part computes its own range")
     out += [f"    {_tuple(args)} = arrays",
             f"    {_tuple(ident[u] for u in plan.tail_updates)} = destinations"]
-    for name, shape in [(ident[node], node.shape) for node in src.tail_args] + [
-            (ident[update], update.variable.shape) for update in plan.tail_updates]:
+    for name, shape, given_flat in [(ident[node], node.shape, True) for node in src.tail_args] + [
+            (ident[update], update.variable.shape, False) for update in plan.tail_updates]:
         if np.prod(shape) == 1 and shape != ():
             out.append(f"    {name} = {name}.reshape(())  # one number, 0-d: NumPy's fastest loops")
-        elif len(shape) > 1:
+        elif len(shape) > 1 and not given_flat:  # a variable's own buffer or a new one: a view
             out.append(f"    {name} = {name}.reshape(-1)  # flat: a block is a slice of it")
     loops = [_tail_loop(plan, src, size) for size in sizes]
     length = max(_block_length(_part_length(plan, size)) for size in sizes)
@@ -603,8 +608,10 @@ def _lent_destination(node, i, open_, at, last, held):
 
 class Claim:
     """At call time, where each of the tail's updates goes: into the
-    variable's own buffer if the plan allows it, nobody was lent the array
-    and no input array shares its memory; else into a new array. In place
+    variable's own buffer if the plan allows it, nobody was lent the array,
+    no input array shares its memory and it is laid out in C order (the tail
+    writes it flat: ``reshape(-1)`` of any other layout would be a copy,
+    and the update would be lost); else into a new array. In place
     only when NumPy's floating-point errors cannot raise (``fp_errors_cannot_raise``).
 
     Returns ``(new values, writable destinations, in_place)``."""
@@ -620,7 +627,8 @@ class Claim:
         values, destinations = [], []
         for update in self.updates:
             variable, own = update.variable, update.variable._value
-            if variable in self.allowed and not variable.is_lent() and id(own) not in fed:
+            if variable in self.allowed and not variable.is_lent() and id(own) not in fed \
+                    and own.flags.c_contiguous:
                 own.setflags(True)  # write=True, by position (a third of the time by keyword)
                 destination = own.view()  # writable; the variable's array stays read-only
                 own.setflags(False)

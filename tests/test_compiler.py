@@ -392,3 +392,25 @@ def test_a_split_step_allocates_no_more_than_a_block_per_call():
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak - before < 0.05 * sum(K.get_value(p).nbytes for p in params)
+
+
+def test_arrays_in_any_layout_give_the_bits_of_the_op_by_op_program(parts):
+    """The tail reads and writes flat arrays: a Fortran-ordered variable (its
+    flat view would be a copy) gets a new array instead of losing its update,
+    and a strided feed is flattened before the final phase."""
+    rng = np.random.default_rng(3)
+    start = np.asfortranarray(rng.standard_normal((400, 300)).astype("float32"))
+    data = rng.standard_normal((300, 400)).astype("float32").T  # strided, not C-ordered
+    results = []
+    for traced in (False, True):
+        w = K.variable(start, name="w")
+        x = K.placeholder(shape=(400, 300), name="x")
+        f = K.function([x], [], updates=[K.update(w, w * 0.5 + x)])
+        assert "pass fuse" in f.source and _split_in(f, parts)
+        for _ in range(2):
+            f.trace([data]) if traced else f([data])
+        K.set_value(w, np.asfortranarray(K.get_value(w)))
+        f.trace([data]) if traced else f([data])
+        results.append(K.get_value(w))
+    np.testing.assert_array_equal(*results)
+    np.testing.assert_array_equal(results[0], ((start * 0.5 + data) * 0.5 + data) * 0.5 + data)
