@@ -26,10 +26,11 @@ function a reader can hold on one screen, with the plan passed explicitly.
      op reading it is a ufunc, whose result is a new array). At call time
      the variable must also not have been lent out (``Variable.value``) nor
      be fed as an input; otherwise the tail writes a new array, as before;
-   * *split* (``split_pass``): a tail over ``SPLIT_MIN_SIZE`` entries or more
-     that runs in place is cut into ``threads.THREADS`` ranges of entries,
-     computed at once on as many threads (``minigrad/threads.py`` says why
-     that is exact and safe);
+   * *split* (``split_pass``): a tail that runs in place and whose updates
+     write ``SPLIT_MIN_SIZE`` entries or more in all (an Adam step: m, v and
+     the parameters, so from about 350,000 parameters on) is cut into
+     ``threads.THREADS`` ranges of entries, computed at once on as many
+     threads (``minigrad/threads.py`` says why that is exact and safe);
    * *liveness* (``liveness_pass``): after its last use each temporary is
      deleted, or, if big, its buffer takes the result of the op that
      consumed it (``np.add(a, b, out=a)``). A graph too big to write out is
@@ -483,7 +484,8 @@ def emit_tail(plan, src):
         of_part = names.new("scratch_of_part")
         src.namespace[of_part] = parts
         out.append(f"    {_tuple(name for name, _ in src.scratch)} = {of_part}[part]  "
-                   f"# {plan.parts} sets of {length}-entry buffers, made while compiling")
+                   f"# one set per part ({plan.parts} parts), {length} entries a buffer, "
+                   "made while compiling")
     elif src.scratch:
         src.namespace.update((name, array) for (name, _), array in zip(src.scratch, parts[0]))
         out.append(f"    # {_tuple(name for name, _ in src.scratch)}: {length}-entry buffers, made "

@@ -15,8 +15,8 @@ evaluates its expressions the same way, in blocks over several threads.)
 
 What a thread of the tail must not change, and how it does not:
 
-* *NumPy's error state* (``np.errstate``) belongs to the caller's context
-  (a ``contextvars`` context); each part runs in a copy of it, so an
+* *NumPy's error state* (``np.errstate``) is the caller's (its context in
+  NumPy 2, its thread in NumPy 1): each part runs under a copy of it, so an
   ``np.errstate(over='ignore')`` around the call holds in every part.
 * *Ctrl-C*: Python delivers signals to the main thread only, which the
   executor's final phase holds back until every variable has its new value;
@@ -30,8 +30,9 @@ What a thread of the tail must not change, and how it does not:
 """
 
 import concurrent.futures
-import contextvars
 import os
+
+import numpy as np
 
 
 def _usable_cpus():
@@ -46,34 +47,44 @@ def _usable_cpus():
 #: GIL, which more threads would make the bottleneck). 1: no threads.
 THREADS = min(4, _usable_cpus())
 
-_pool = (None, None)  # (the process that made it, the pool)
+_pool = (None, 0, None)  # (the process that made it, its threads, the pool)
 
 
-def workers():
-    """The pool of ``THREADS - 1`` threads that run the parts after the
-    first (which the calling thread runs), made once per process."""
+def workers(count):
+    """A pool of at least ``count`` threads, for the parts after the first
+    (which the calling thread runs): made again in a new process, or when
+    more threads are asked for than it has."""
     global _pool
-    pid, pool = _pool
-    if pid != os.getpid():
-        pool = concurrent.futures.ThreadPoolExecutor(max(1, THREADS - 1),
-                                                     thread_name_prefix="minigrad-part")
-        _pool = (os.getpid(), pool)
+    pid, threads, pool = _pool
+    if pid != os.getpid() or threads < count:
+        if pid == os.getpid():
+            pool.shutdown(wait=False)  # its idle threads end
+        pool = concurrent.futures.ThreadPoolExecutor(count, thread_name_prefix="minigrad-part")
+        _pool = (os.getpid(), count, pool)
     return pool
+
+
+def _under(errors, run, *args):
+    """``run(*args)`` under NumPy's error state ``errors`` (``np.geterr()``
+    and ``np.geterrcall()`` of the caller)."""
+    modes, call = errors
+    with np.errstate(call=call, **modes):
+        run(*args)
 
 
 def run_in_parts(run, arrays, destinations, parts=1):
     """``run(arrays, destinations, part, parts)`` for each part: parts
-    ``1 ... parts - 1`` on the pool, each in a copy of the caller's context,
+    ``1 ... parts - 1`` on the pool, under the caller's NumPy error state,
     part 0 here. Returns when every part has finished (and raises the first
     error, if one failed)."""
     if parts == 1:
         run(arrays, destinations)
         return
-    futures = []
+    errors, futures = (np.geterr(), np.geterrcall()), []
     for part in range(1, parts):
         try:
-            futures.append(workers().submit(contextvars.copy_context().run,
-                                            run, arrays, destinations, part, parts))
+            futures.append(workers(parts - 1).submit(_under, errors, run, arrays, destinations,
+                                                     part, parts))
         except RuntimeError:  # no new threads (the interpreter is shutting down): run it here
             run(arrays, destinations, part, parts)
     try:

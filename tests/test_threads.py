@@ -1,9 +1,8 @@
 """Running the update tail in parts (minigrad/threads.py): every part runs,
-on its own thread, in a copy of the caller's context; the call returns only
-when all have finished, and raises if one failed; a forked child makes its
-own threads. (tests/test_compiler.py checks the split tails' numbers.)"""
+on its own thread, under the caller's NumPy error state; the call returns
+only when all have finished, and raises if one failed; a forked child makes
+its own threads. (tests/test_compiler.py checks the split tails' numbers.)"""
 
-import contextvars
 import multiprocessing
 import threading
 
@@ -12,26 +11,22 @@ import pytest
 
 from minigrad import backend as K, compiler, threads
 
-SETTING = contextvars.ContextVar("setting", default="unset")
-
-
 def test_threads_is_at_least_one():
     assert isinstance(threads.THREADS, int) and 1 <= threads.THREADS <= 4
 
 
-def test_each_part_runs_once_on_a_thread_of_its_own_in_the_callers_context():
+def test_each_part_runs_once_on_a_thread_of_its_own_under_the_callers_errstate():
     seen = []
 
     def run(arrays, destinations, part=0, parts=1):
-        seen.append((part, parts, threading.get_ident(), SETTING.get(), arrays, destinations))
-    token = SETTING.set("the caller's")
-    try:
+        errors = tuple(sorted(np.geterr().items())) + (np.geterrcall(),)
+        seen.append((part, parts, threading.get_ident(), errors, arrays, destinations))
+    with np.errstate(over="ignore", invalid="raise", divide="print", call=print):
         threads.run_in_parts(run, "arrays", "destinations", 3)
-    finally:
-        SETTING.reset(token)
+        errors = tuple(sorted(np.geterr().items())) + (print,)
     assert sorted(part for part, *_ in seen) == [0, 1, 2]
-    assert {(parts, setting, arrays, destinations) for _, parts, _, setting, arrays, destinations
-            in seen} == {(3, "the caller's", "arrays", "destinations")}
+    assert {(parts, errors_, arrays, destinations) for _, parts, _, errors_, arrays, destinations
+            in seen} == {(3, errors, "arrays", "destinations")}
     here = [ident for part, _, ident, *_ in seen if part == 0]
     assert here == [threading.get_ident()]
     assert all(ident != here[0] for part, _, ident, *_ in seen if part)
@@ -58,6 +53,9 @@ def test_a_failing_part_is_raised_after_every_part_has_finished():
 
 def test_without_new_threads_the_parts_run_here(monkeypatch):
     class ShutDown:
+        def __init__(self, count):
+            pass
+
         def submit(self, *args):
             raise RuntimeError("cannot schedule new futures after interpreter shutdown")
     monkeypatch.setattr(threads, "workers", ShutDown)
@@ -93,4 +91,10 @@ def test_a_forked_child_makes_its_own_threads(monkeypatch):
         child.kill()
     assert child.exitcode == 0, "the child hung or failed"
     assert queue.get(timeout=5) == 4 * compiler.BLOCK
-    assert threads.workers() is threads.workers()  # one pool per process
+    assert threads.workers(1) is threads.workers(1)  # one pool per process
+
+
+def test_the_pool_grows_when_more_parts_are_asked_for():
+    threads.workers(1)
+    assert threads.workers(3)._max_workers >= 3
+    assert threads.workers(2) is threads.workers(3)
