@@ -430,12 +430,10 @@ def emit_tail_call(plan, src):
     claim = src.names.new("claim")
     src.namespace[claim] = Claim(plan.tail_updates, plan.in_place)
     targets = _tuple(src.ident[update.value] for update in plan.tail_updates)
-    flat = [len(node.shape) > 1 and np.prod(node.shape) > 1 for node in src.tail_args]
-    call_args = _tuple(src.ident[node] + (".reshape(-1)" if flat_ else "")
-                       for node, flat_ in zip(src.tail_args, flat))
+    call_args = _tuple(src.ident[node] + _as_the_tail_reads(node.shape) for node in src.tail_args)
     parts = f", {plan.parts})  # pass split: in place, in {plan.parts} parts, one per thread" \
         if plan.parts > 1 else ")"
-    if any(flat):
+    if "reshape(-1)" in call_args:
         src.lines.append("    # the tail reads its arrays flat (a block is a slice of each): any "
                          "copy that takes (of a strided array) is made now, before the final phase")
     src.lines += [
@@ -471,12 +469,10 @@ def emit_tail(plan, src):
                    "entries lo:hi of the arrays only; each part computes its own range")
     out += [f"    {_tuple(args)} = arrays",
             f"    {_tuple(ident[u] for u in plan.tail_updates)} = destinations"]
-    for name, shape, given_flat in [(ident[node], node.shape, True) for node in src.tail_args] + [
-            (ident[update], update.variable.shape, False) for update in plan.tail_updates]:
-        if np.prod(shape) == 1 and shape != ():
-            out.append(f"    {name} = {name}.reshape(())  # one number, 0-d: NumPy's fastest loops")
-        elif len(shape) > 1 and not given_flat:  # a variable's own buffer or a new one: a view
-            out.append(f"    {name} = {name}.reshape(-1)  # flat: a block is a slice of it")
+    for update in plan.tail_updates:  # a variable's own C-ordered buffer or a new one: a view
+        name, reshape = ident[update], _as_the_tail_reads(update.variable.shape)
+        if reshape:
+            out.append(f"    {name} = {name}{reshape}  # flat: a block is a slice of it")
     loops = [_tail_loop(plan, src, size) for size in sizes]
     length = max(_block_length(_part_length(plan, size)) for size in sizes)
     parts = [tuple(np.empty(length, dtype) for _, dtype in src.scratch) for _ in range(plan.parts)]
@@ -492,6 +488,14 @@ def emit_tail(plan, src):
                    "while compiling")
     for lines in loops:
         out.extend(lines)
+
+
+def _as_the_tail_reads(shape):
+    """How the tail reads an array of ``shape``: one number as a 0-d array
+    (NumPy's fastest loops), several flat (a block is a slice of it)."""
+    if np.prod(shape) == 1:
+        return ".reshape(())" if shape != () else ""
+    return ".reshape(-1)" if len(shape) > 1 else ""
 
 
 def _block_length(size):

@@ -55,8 +55,8 @@ def workers(count):
     (which the calling thread runs): made again in a new process, or when
     more threads are asked for than it has."""
     global _pool
-    pid, threads, pool = _pool
-    if pid != os.getpid() or threads < count:
+    pid, size, pool = _pool
+    if pid != os.getpid() or size < count:
         if pid == os.getpid():
             pool.shutdown(wait=False)  # its idle threads end
         pool = concurrent.futures.ThreadPoolExecutor(count, thread_name_prefix="minigrad-part")
@@ -80,11 +80,10 @@ def run_in_parts(run, arrays, destinations, parts=1):
     if parts == 1:
         run(arrays, destinations)
         return
-    errors, futures = (np.geterr(), np.geterrcall()), []
+    errors, pool, futures = (np.geterr(), np.geterrcall()), workers(parts - 1), []
     for part in range(1, parts):
         try:
-            futures.append(workers(parts - 1).submit(_under, errors, run, arrays, destinations,
-                                                     part, parts))
+            futures.append(pool.submit(_under, errors, run, arrays, destinations, part, parts))
         except RuntimeError:  # no new threads (the interpreter is shutting down): run it here
             run(arrays, destinations, part, parts)
     try:
